@@ -1,0 +1,27 @@
+//! Framework-free core of Cohort Survey.
+//!
+//! Everything here is pure Rust with no browser or server dependency, so the
+//! Leptos app and the reference receiver compile the same code and the host
+//! runs its tests with plain `cargo test`.
+//!
+//! # Usage
+//! ```
+//! use survey_core::Questionnaire;
+//! let q = Questionnaire::from_json(r#"{"id":"demo","version":"1","title":"Demo",
+//!   "sections":[{"id":"s1","title":"One","questions":[
+//!     {"id":"name","type":"short_text","text":"Your favourite colour"}]}]}"#).unwrap();
+//! assert_eq!(q.sections[0].questions[0].id, "name");
+//! ```
+
+pub mod answers;
+pub mod schema;
+pub mod submission;
+pub mod text;
+
+pub use answers::{Answer, Answers};
+pub use schema::{
+    Condition, Kind, Opt, Question, Questionnaire, SchemaError, Section, Statement,
+    PREFER_NOT_TO_SAY,
+};
+pub use submission::Submission;
+pub use text::Text;

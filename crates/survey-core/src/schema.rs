@@ -1,0 +1,659 @@
+//! The questionnaire format: parsed from JSON with serde, then checked into a
+//! typed model with precise errors (`question "q7": min 5 is greater than max 3`).
+//!
+//! The JSON is flat (one object per question with a `type` and the fields that
+//! kind needs) because that is what a school edits by hand; the check turns it
+//! into [`Kind`], so the rest of the code never sees a half-valid question.
+//! See `docs/questionnaire-format.md` and `docs/questionnaire.schema.json`.
+
+use crate::answers::Answer;
+use crate::text::Text;
+use serde::Deserialize;
+use std::collections::HashSet;
+use thiserror::Error;
+
+/// The value stored for "Prefer not to say" in single choice and likert answers.
+pub const PREFER_NOT_TO_SAY: &str = "prefer_not_to_say";
+
+/// Default `max_length` for text answers when the file gives none.
+pub const DEFAULT_SHORT_MAX: u32 = 200;
+pub const DEFAULT_LONG_MAX: u32 = 5000;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Questionnaire {
+    pub id: String,
+    pub version: String,
+    pub title: Text,
+    pub intro: Option<Text>,
+    pub sections: Vec<Section>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Section {
+    pub id: String,
+    pub title: Text,
+    pub intro: Option<Text>,
+    pub show_if: Option<Condition>,
+    pub questions: Vec<Question>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Question {
+    pub id: String,
+    pub text: Text,
+    pub hint: Option<Text>,
+    pub required: bool,
+    pub show_if: Option<Condition>,
+    pub kind: Kind,
+}
+
+/// A choice: the stored `value` and the `label` shown.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Opt {
+    pub value: String,
+    pub label: Text,
+}
+
+/// One statement of a likert group.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Statement {
+    pub id: String,
+    pub text: Text,
+    /// Scored in reverse for analysis (agreement is the unwanted direction).
+    #[serde(default)]
+    pub reverse: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Kind {
+    /// Statements sharing one agreement scale; the answer is a [`Answer::Grid`].
+    Likert { scale: Vec<Opt>, statements: Vec<Statement>, prefer_not_to_say: bool },
+    Single { options: Vec<Opt>, prefer_not_to_say: bool },
+    Multiple { options: Vec<Opt>, min: Option<u32>, max: Option<u32> },
+    /// Whole numbers from `min` to `max` (0-10 unless given), with end labels.
+    Rating { min: i64, max: i64, min_label: Option<Text>, max_label: Option<Text> },
+    Number { min: Option<f64>, max: Option<f64>, step: Option<f64> },
+    ShortText { min_length: Option<u32>, max_length: u32 },
+    LongText { min_length: Option<u32>, max_length: u32 },
+    /// Must be ticked.
+    Consent,
+    /// Text only, no answer.
+    Info,
+}
+
+impl Kind {
+    /// The `type` name used in the JSON.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Kind::Likert { .. } => "likert",
+            Kind::Single { .. } => "single",
+            Kind::Multiple { .. } => "multiple",
+            Kind::Rating { .. } => "rating",
+            Kind::Number { .. } => "number",
+            Kind::ShortText { .. } => "short_text",
+            Kind::LongText { .. } => "long_text",
+            Kind::Consent => "consent",
+            Kind::Info => "info",
+        }
+    }
+
+    /// True for free-text kinds, which the anonymiser scans.
+    pub fn is_free_text(&self) -> bool {
+        matches!(self, Kind::ShortText { .. } | Kind::LongText { .. })
+    }
+}
+
+/// A `show_if` condition on earlier answers.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Condition {
+    All(Vec<Condition>),
+    Any(Vec<Condition>),
+    Not(Box<Condition>),
+    /// A test on one earlier question (or one statement of a likert question).
+    Test { question: String, statement: Option<String>, op: Op },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Op {
+    Equals(Answer),
+    NotEquals(Answer),
+    OneOf(Vec<String>),
+    Lt(f64),
+    Lte(f64),
+    Gt(f64),
+    Gte(f64),
+    /// A multiple-choice answer includes this value.
+    Includes(String),
+    /// The question has (true) or has not (false) been answered.
+    Answered(bool),
+}
+
+/// Why a questionnaire file was refused. Every message names the place.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum SchemaError {
+    #[error("not a valid questionnaire file: {0}")]
+    Json(String),
+    #[error("{at}: \"{field}\" must not be empty")]
+    Empty { at: String, field: &'static str },
+    #[error("{at}: id \"{id}\" may only use a-z, 0-9, _ and -")]
+    BadId { at: String, id: String },
+    #[error("id \"{id}\" is used more than once ({at})")]
+    DuplicateId { at: String, id: String },
+    #[error("question \"{question}\": \"{field}\" is needed for a {kind} question")]
+    Missing { question: String, field: &'static str, kind: &'static str },
+    #[error("question \"{question}\": \"{field}\" does not apply to a {kind} question")]
+    NotApplicable { question: String, field: &'static str, kind: &'static str },
+    #[error("question \"{question}\": min {min} is greater than max {max}")]
+    MinGreaterThanMax { question: String, min: f64, max: f64 },
+    #[error("question \"{question}\": {reason}")]
+    BadValue { question: String, reason: String },
+    #[error("{at}: option value \"{value}\" is used more than once")]
+    DuplicateOption { at: String, value: String },
+    #[error("{at}: show_if refers to unknown question \"{target}\"")]
+    UnknownReference { at: String, target: String },
+    #[error("{at}: show_if refers to \"{target}\", which does not come before it")]
+    LaterReference { at: String, target: String },
+    #[error("{at}: show_if {reason}")]
+    BadCondition { at: String, reason: String },
+}
+
+// ---------------------------------------------------------------- raw JSON ---
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawQuestionnaire {
+    id: String,
+    version: String,
+    title: Text,
+    #[serde(default)]
+    intro: Option<Text>,
+    sections: Vec<RawSection>,
+    /// Free-form notes for authors; ignored.
+    #[serde(default, rename = "$comment")]
+    _comment: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSection {
+    id: String,
+    title: Text,
+    #[serde(default)]
+    intro: Option<Text>,
+    #[serde(default)]
+    show_if: Option<RawCondition>,
+    questions: Vec<RawQuestion>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawQuestion {
+    id: String,
+    #[serde(rename = "type")]
+    kind: String,
+    text: Text,
+    #[serde(default)]
+    hint: Option<Text>,
+    #[serde(default)]
+    required: Option<bool>,
+    #[serde(default)]
+    show_if: Option<RawCondition>,
+    #[serde(default)]
+    options: Option<Vec<Opt>>,
+    #[serde(default)]
+    scale: Option<Vec<Opt>>,
+    #[serde(default)]
+    statements: Option<Vec<Statement>>,
+    #[serde(default)]
+    prefer_not_to_say: Option<bool>,
+    #[serde(default)]
+    min: Option<f64>,
+    #[serde(default)]
+    max: Option<f64>,
+    #[serde(default)]
+    step: Option<f64>,
+    #[serde(default)]
+    min_label: Option<Text>,
+    #[serde(default)]
+    max_label: Option<Text>,
+    #[serde(default)]
+    min_length: Option<u32>,
+    #[serde(default)]
+    max_length: Option<u32>,
+    #[serde(default)]
+    min_selections: Option<u32>,
+    #[serde(default)]
+    max_selections: Option<u32>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCondition {
+    #[serde(default)]
+    all: Option<Vec<RawCondition>>,
+    #[serde(default)]
+    any: Option<Vec<RawCondition>>,
+    #[serde(default)]
+    not: Option<Box<RawCondition>>,
+    #[serde(default)]
+    question: Option<String>,
+    #[serde(default)]
+    statement: Option<String>,
+    #[serde(default)]
+    equals: Option<Answer>,
+    #[serde(default)]
+    not_equals: Option<Answer>,
+    #[serde(default)]
+    one_of: Option<Vec<String>>,
+    #[serde(default)]
+    lt: Option<f64>,
+    #[serde(default)]
+    lte: Option<f64>,
+    #[serde(default)]
+    gt: Option<f64>,
+    #[serde(default)]
+    gte: Option<f64>,
+    #[serde(default)]
+    includes: Option<String>,
+    #[serde(default)]
+    answered: Option<bool>,
+}
+
+// ------------------------------------------------------------------ checks ---
+
+impl Questionnaire {
+    /// Parses and checks a questionnaire file.
+    pub fn from_json(json: &str) -> Result<Self, SchemaError> {
+        let raw: RawQuestionnaire =
+            serde_json::from_str(json).map_err(|e| SchemaError::Json(e.to_string()))?;
+        Checker::default().questionnaire(raw)
+    }
+
+    /// Every question in order, with the section it sits in.
+    pub fn questions(&self) -> impl Iterator<Item = (&Section, &Question)> {
+        self.sections.iter().flat_map(|s| s.questions.iter().map(move |q| (s, q)))
+    }
+
+    pub fn question(&self, id: &str) -> Option<&Question> {
+        self.questions().map(|(_, q)| q).find(|q| q.id == id)
+    }
+}
+
+fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+}
+
+#[derive(Default)]
+struct Checker {
+    /// Question ids seen so far, in order, with their kind: show_if may only
+    /// look back.
+    seen: Vec<(String, Kind)>,
+    ids: HashSet<String>,
+    /// Every question id in the file, so a forward reference is told apart
+    /// from a typo.
+    all_questions: HashSet<String>,
+}
+
+impl Checker {
+    fn id(&mut self, at: &str, id: &str) -> Result<(), SchemaError> {
+        if !valid_id(id) {
+            return Err(SchemaError::BadId { at: at.into(), id: id.into() });
+        }
+        if !self.ids.insert(id.to_owned()) {
+            return Err(SchemaError::DuplicateId { at: at.into(), id: id.into() });
+        }
+        Ok(())
+    }
+
+    fn questionnaire(mut self, raw: RawQuestionnaire) -> Result<Questionnaire, SchemaError> {
+        let at = "questionnaire";
+        if !valid_id(&raw.id) {
+            return Err(SchemaError::BadId { at: at.into(), id: raw.id });
+        }
+        if raw.version.trim().is_empty() {
+            return Err(SchemaError::Empty { at: at.into(), field: "version" });
+        }
+        if raw.title.is_blank() {
+            return Err(SchemaError::Empty { at: at.into(), field: "title" });
+        }
+        if raw.sections.is_empty() {
+            return Err(SchemaError::Empty { at: at.into(), field: "sections" });
+        }
+        self.all_questions =
+            raw.sections.iter().flat_map(|s| s.questions.iter().map(|q| q.id.clone())).collect();
+        let mut sections = Vec::with_capacity(raw.sections.len());
+        for s in raw.sections {
+            sections.push(self.section(s)?);
+        }
+        Ok(Questionnaire { id: raw.id, version: raw.version, title: raw.title, intro: raw.intro, sections })
+    }
+
+    fn section(&mut self, raw: RawSection) -> Result<Section, SchemaError> {
+        let at = format!("section \"{}\"", raw.id);
+        self.id(&at, &raw.id)?;
+        if raw.title.is_blank() {
+            return Err(SchemaError::Empty { at, field: "title" });
+        }
+        if raw.questions.is_empty() {
+            return Err(SchemaError::Empty { at, field: "questions" });
+        }
+        let show_if = raw.show_if.map(|c| self.condition(&at, c)).transpose()?;
+        let mut questions = Vec::with_capacity(raw.questions.len());
+        for q in raw.questions {
+            questions.push(self.question(q)?);
+        }
+        Ok(Section { id: raw.id, title: raw.title, intro: raw.intro, show_if, questions })
+    }
+
+    fn question(&mut self, raw: RawQuestion) -> Result<Question, SchemaError> {
+        let at = format!("question \"{}\"", raw.id);
+        self.id(&at, &raw.id)?;
+        if raw.text.is_blank() {
+            return Err(SchemaError::Empty { at, field: "text" });
+        }
+        // Checked before this question joins `seen`, so it cannot depend on itself.
+        let show_if = match raw.show_if {
+            Some(ref c) => Some(self.condition(&at, clone_raw(c))?),
+            None => None,
+        };
+        let kind = kind(&raw)?;
+        let required = match kind {
+            Kind::Consent => true,
+            Kind::Info => false,
+            _ => raw.required.unwrap_or(false),
+        };
+        self.seen.push((raw.id.clone(), kind.clone()));
+        Ok(Question { id: raw.id, text: raw.text, hint: raw.hint, required, show_if, kind })
+    }
+
+    fn condition(&self, at: &str, raw: RawCondition) -> Result<Condition, SchemaError> {
+        let bad = |reason: &str| SchemaError::BadCondition { at: at.into(), reason: reason.into() };
+        let combinators = raw.all.is_some() as u8 + raw.any.is_some() as u8 + raw.not.is_some() as u8;
+        let ops = [
+            raw.equals.is_some(),
+            raw.not_equals.is_some(),
+            raw.one_of.is_some(),
+            raw.lt.is_some(),
+            raw.lte.is_some(),
+            raw.gt.is_some(),
+            raw.gte.is_some(),
+            raw.includes.is_some(),
+            raw.answered.is_some(),
+        ]
+        .iter()
+        .filter(|b| **b)
+        .count();
+        if combinators > 0 {
+            if combinators > 1 || ops > 0 || raw.question.is_some() || raw.statement.is_some() {
+                return Err(bad("must use exactly one of all, any, not or question"));
+            }
+            if let Some(not) = raw.not {
+                return Ok(Condition::Not(Box::new(self.condition(at, *not)?)));
+            }
+            let (list, all) = match (raw.all, raw.any) {
+                (Some(l), _) => (l, true),
+                (_, Some(l)) => (l, false),
+                _ => unreachable!("one combinator is set"),
+            };
+            if list.is_empty() {
+                return Err(bad("has an empty all/any list"));
+            }
+            let list = list.into_iter().map(|c| self.condition(at, c)).collect::<Result<Vec<_>, _>>()?;
+            return Ok(if all { Condition::All(list) } else { Condition::Any(list) });
+        }
+        let Some(question) = raw.question else {
+            return Err(bad("needs a \"question\""));
+        };
+        if ops != 1 {
+            return Err(bad("needs exactly one test (equals, not_equals, one_of, lt, lte, gt, gte, includes or answered)"));
+        }
+        let Some((_, kind)) = self.seen.iter().find(|(id, _)| *id == question) else {
+            return Err(if self.all_questions.contains(&question) {
+                SchemaError::LaterReference { at: at.into(), target: question }
+            } else {
+                SchemaError::UnknownReference { at: at.into(), target: question }
+            });
+        };
+        match (&raw.statement, kind) {
+            (Some(st), Kind::Likert { statements, .. }) => {
+                if !statements.iter().any(|s| &s.id == st) {
+                    return Err(bad(&format!("refers to unknown statement \"{st}\" of \"{question}\"")));
+                }
+            }
+            (Some(_), _) => return Err(bad(&format!("uses \"statement\" but \"{question}\" is not a likert question"))),
+            (None, Kind::Info) => return Err(bad(&format!("refers to \"{question}\", which is information only"))),
+            _ => {}
+        }
+        let numeric = matches!(kind, Kind::Number { .. } | Kind::Rating { .. });
+        let op = if let Some(v) = raw.equals {
+            Op::Equals(v)
+        } else if let Some(v) = raw.not_equals {
+            Op::NotEquals(v)
+        } else if let Some(v) = raw.one_of {
+            Op::OneOf(v)
+        } else if let Some(v) = raw.includes {
+            if !matches!(kind, Kind::Multiple { .. }) {
+                return Err(bad(&format!("uses \"includes\" but \"{question}\" is not a multiple choice question")));
+            }
+            Op::Includes(v)
+        } else if let Some(v) = raw.answered {
+            Op::Answered(v)
+        } else {
+            if !numeric {
+                return Err(bad(&format!("compares \"{question}\" as a number, but it is a {} question", kind.name())));
+            }
+            match (raw.lt, raw.lte, raw.gt, raw.gte) {
+                (Some(v), ..) => Op::Lt(v),
+                (_, Some(v), ..) => Op::Lte(v),
+                (_, _, Some(v), _) => Op::Gt(v),
+                (.., Some(v)) => Op::Gte(v),
+                _ => unreachable!("exactly one op is set"),
+            }
+        };
+        Ok(Condition::Test { question, statement: raw.statement, op })
+    }
+}
+
+/// The id inside `question "x"` / `section "x"`.
+fn at_id(at: &str) -> &str {
+    at.split('"').nth(1).unwrap_or("")
+}
+
+/// `RawCondition` is consumed by `condition`; questions keep ownership of the
+/// rest of their fields, so take a copy of just the condition.
+fn clone_raw(c: &RawCondition) -> RawCondition {
+    RawCondition {
+        all: c.all.as_ref().map(|l| l.iter().map(clone_raw).collect()),
+        any: c.any.as_ref().map(|l| l.iter().map(clone_raw).collect()),
+        not: c.not.as_ref().map(|n| Box::new(clone_raw(n))),
+        question: c.question.clone(),
+        statement: c.statement.clone(),
+        equals: c.equals.clone(),
+        not_equals: c.not_equals.clone(),
+        one_of: c.one_of.clone(),
+        lt: c.lt,
+        lte: c.lte,
+        gt: c.gt,
+        gte: c.gte,
+        includes: c.includes.clone(),
+        answered: c.answered,
+    }
+}
+
+fn options(at: &str, field: &'static str, kind: &'static str, list: &Option<Vec<Opt>>) -> Result<Vec<Opt>, SchemaError> {
+    let id = at_id(at).to_owned();
+    let Some(list) = list else {
+        return Err(SchemaError::Missing { question: id, field, kind });
+    };
+    if list.is_empty() {
+        return Err(SchemaError::Empty { at: at.into(), field });
+    }
+    let mut seen = HashSet::new();
+    for o in list {
+        if o.value.trim().is_empty() || o.value == PREFER_NOT_TO_SAY {
+            return Err(SchemaError::BadValue {
+                question: id,
+                reason: format!("option value \"{}\" is empty or reserved", o.value),
+            });
+        }
+        if o.label.is_blank() {
+            return Err(SchemaError::BadValue { question: id, reason: format!("option \"{}\" has no label", o.value) });
+        }
+        if !seen.insert(o.value.as_str()) {
+            return Err(SchemaError::DuplicateOption { at: at.into(), value: o.value.clone() });
+        }
+    }
+    Ok(list.clone())
+}
+
+/// Turns the flat JSON question into its [`Kind`], refusing fields that do not
+/// apply so a typo or a copy-paste slip is caught, not silently ignored.
+fn kind(raw: &RawQuestion) -> Result<Kind, SchemaError> {
+    let at = format!("question \"{}\"", raw.id);
+    let q = || raw.id.clone();
+    let name: &'static str = match raw.kind.as_str() {
+        "likert" => "likert",
+        "single" => "single",
+        "multiple" => "multiple",
+        "rating" => "rating",
+        "number" => "number",
+        "short_text" => "short_text",
+        "long_text" => "long_text",
+        "consent" => "consent",
+        "info" => "info",
+        other => {
+            return Err(SchemaError::BadValue {
+                question: q(),
+                reason: format!(
+                    "unknown type \"{other}\" (expected likert, single, multiple, rating, number, short_text, long_text, consent or info)"
+                ),
+            })
+        }
+    };
+    // Which optional fields each kind accepts.
+    let allowed: &[&str] = match name {
+        "likert" => &["scale", "statements", "prefer_not_to_say", "required"],
+        "single" => &["options", "prefer_not_to_say", "required"],
+        "multiple" => &["options", "min_selections", "max_selections", "required"],
+        "rating" => &["min", "max", "min_label", "max_label", "required"],
+        "number" => &["min", "max", "step", "required"],
+        "short_text" | "long_text" => &["min_length", "max_length", "required"],
+        "consent" => &["required"],
+        _ => &[],
+    };
+    let present = [
+        ("options", raw.options.is_some()),
+        ("scale", raw.scale.is_some()),
+        ("statements", raw.statements.is_some()),
+        ("prefer_not_to_say", raw.prefer_not_to_say.is_some()),
+        ("min", raw.min.is_some()),
+        ("max", raw.max.is_some()),
+        ("step", raw.step.is_some()),
+        ("min_label", raw.min_label.is_some()),
+        ("max_label", raw.max_label.is_some()),
+        ("min_length", raw.min_length.is_some()),
+        ("max_length", raw.max_length.is_some()),
+        ("min_selections", raw.min_selections.is_some()),
+        ("max_selections", raw.max_selections.is_some()),
+        ("required", raw.required.is_some()),
+    ];
+    if let Some((field, _)) = present.iter().find(|(f, p)| *p && !allowed.contains(f)) {
+        return Err(SchemaError::NotApplicable { question: q(), field, kind: name });
+    }
+    if name == "consent" && raw.required == Some(false) {
+        return Err(SchemaError::BadValue { question: q(), reason: "a consent question is always required".into() });
+    }
+    let min_max = |min: Option<f64>, max: Option<f64>| match (min, max) {
+        (Some(a), Some(b)) if a > b => Err(SchemaError::MinGreaterThanMax { question: q(), min: a, max: b }),
+        _ => Ok(()),
+    };
+    for (f, v) in [("min", raw.min), ("max", raw.max), ("step", raw.step)] {
+        if v.is_some_and(|v| !v.is_finite()) {
+            return Err(SchemaError::BadValue { question: q(), reason: format!("{f} must be a finite number") });
+        }
+    }
+    Ok(match name {
+        "likert" => {
+            let scale = options(&at, "scale", name, &raw.scale)?;
+            let Some(statements) = raw.statements.clone() else {
+                return Err(SchemaError::Missing { question: q(), field: "statements", kind: name });
+            };
+            if statements.is_empty() {
+                return Err(SchemaError::Empty { at, field: "statements" });
+            }
+            let mut ids = HashSet::new();
+            for s in &statements {
+                if !valid_id(&s.id) {
+                    return Err(SchemaError::BadId { at: at.clone(), id: s.id.clone() });
+                }
+                if !ids.insert(s.id.as_str()) {
+                    return Err(SchemaError::DuplicateId { at: at.clone(), id: s.id.clone() });
+                }
+                if s.text.is_blank() {
+                    return Err(SchemaError::Empty { at: format!("{at}, statement \"{}\"", s.id), field: "text" });
+                }
+            }
+            Kind::Likert { scale, statements, prefer_not_to_say: raw.prefer_not_to_say.unwrap_or(false) }
+        }
+        "single" => Kind::Single {
+            options: options(&at, "options", name, &raw.options)?,
+            prefer_not_to_say: raw.prefer_not_to_say.unwrap_or(false),
+        },
+        "multiple" => {
+            let options = options(&at, "options", name, &raw.options)?;
+            min_max(raw.min_selections.map(f64::from), raw.max_selections.map(f64::from))?;
+            if let Some(max) = raw.max_selections {
+                if max == 0 || max as usize > options.len() {
+                    return Err(SchemaError::BadValue {
+                        question: q(),
+                        reason: format!("max_selections {max} must be between 1 and the {} options", options.len()),
+                    });
+                }
+            }
+            if raw.min_selections.is_some_and(|m| m as usize > options.len()) {
+                return Err(SchemaError::BadValue {
+                    question: q(),
+                    reason: format!("min_selections is more than the {} options", options.len()),
+                });
+            }
+            Kind::Multiple { options, min: raw.min_selections, max: raw.max_selections }
+        }
+        "rating" => {
+            let (min, max) = (raw.min.unwrap_or(0.0), raw.max.unwrap_or(10.0));
+            min_max(Some(min), Some(max))?;
+            if min.fract() != 0.0 || max.fract() != 0.0 || max - min > 20.0 || min == max {
+                return Err(SchemaError::BadValue {
+                    question: q(),
+                    reason: format!("a rating needs whole-number ends at most 20 apart (got {min} to {max})"),
+                });
+            }
+            Kind::Rating { min: min as i64, max: max as i64, min_label: raw.min_label.clone(), max_label: raw.max_label.clone() }
+        }
+        "number" => {
+            min_max(raw.min, raw.max)?;
+            if raw.step.is_some_and(|s| s <= 0.0) {
+                return Err(SchemaError::BadValue { question: q(), reason: "step must be greater than 0".into() });
+            }
+            Kind::Number { min: raw.min, max: raw.max, step: raw.step }
+        }
+        "short_text" | "long_text" => {
+            let default = if name == "short_text" { DEFAULT_SHORT_MAX } else { DEFAULT_LONG_MAX };
+            let max_length = raw.max_length.unwrap_or(default);
+            if max_length == 0 {
+                return Err(SchemaError::BadValue { question: q(), reason: "max_length must be at least 1".into() });
+            }
+            min_max(raw.min_length.map(f64::from), Some(f64::from(max_length)))?;
+            if name == "short_text" {
+                Kind::ShortText { min_length: raw.min_length, max_length }
+            } else {
+                Kind::LongText { min_length: raw.min_length, max_length }
+            }
+        }
+        "consent" => Kind::Consent,
+        _ => Kind::Info,
+    })
+}

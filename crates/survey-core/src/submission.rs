@@ -1,0 +1,81 @@
+//! The wire format: what the browser POSTs and every receiver accepts.
+//! Documented in `docs/submission-format.md`; a public contract, so change it
+//! only by adding a new `format` version.
+
+use crate::answers::Answers;
+use serde::{Deserialize, Serialize};
+
+/// The current wire format version.
+pub const FORMAT: u32 = 1;
+
+/// One anonymous response. Nothing else is ever sent: no user agent, screen,
+/// time zone, timings, cookies or device ids, and only a coarse [`period`].
+///
+/// [`period`]: Submission::period
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Submission {
+    /// Wire format version, [`FORMAT`].
+    pub format: u32,
+    /// A random UUID v4, new for every submission and never tied to a device;
+    /// also sent as the `Idempotency-Key` header.
+    pub submission_id: String,
+    pub questionnaire_id: String,
+    pub questionnaire_version: String,
+    /// `YYYY-MM` or ISO week `YYYY-Www`: when, coarsely.
+    pub period: String,
+    pub app_version: String,
+    /// Visible answers only, keyed by question id; free text already redacted.
+    pub answers: Answers,
+}
+
+/// True for a lowercase or uppercase hyphenated UUID whose version nibble is 4
+/// and variant is RFC 4122.
+pub fn is_uuid_v4(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 36
+        && b.iter().enumerate().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => *c == b'-',
+            _ => c.is_ascii_hexdigit(),
+        })
+        && b[14] == b'4'
+        && matches!(b[19].to_ascii_lowercase(), b'8' | b'9' | b'a' | b'b')
+}
+
+/// Formats 16 random bytes as a UUID v4 (sets the version and variant bits).
+pub fn uuid_v4_from_bytes(mut r: [u8; 16]) -> String {
+    r[6] = (r[6] & 0x0f) | 0x40;
+    r[8] = (r[8] & 0x3f) | 0x80;
+    let mut s = String::with_capacity(36);
+    for (i, byte) in r.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            s.push('-');
+        }
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        s.push(HEX[(byte >> 4) as usize] as char);
+        s.push(HEX[(byte & 15) as usize] as char);
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uuid_round_trip() {
+        let id = uuid_v4_from_bytes([0xff; 16]);
+        assert_eq!(id, "ffffffff-ffff-4fff-bfff-ffffffffffff");
+        assert!(is_uuid_v4(&id));
+        assert!(is_uuid_v4(&uuid_v4_from_bytes([0; 16])));
+        assert!(!is_uuid_v4("ffffffff-ffff-1fff-bfff-ffffffffffff"));
+        assert!(!is_uuid_v4("not-a-uuid"));
+    }
+
+    #[test]
+    fn refuses_extra_fields() {
+        let json = r#"{"format":1,"submission_id":"x","questionnaire_id":"q","questionnaire_version":"1",
+            "period":"2026-11","app_version":"0.1.0","answers":{},"user_agent":"x"}"#;
+        assert!(serde_json::from_str::<Submission>(json).is_err());
+    }
+}
