@@ -13,10 +13,17 @@
 //! assert_eq!(q.sections[0].questions[0].id, "name");
 //! ```
 
+pub mod anon;
 pub mod answers;
+pub mod draft;
+pub mod logic;
+pub mod payload;
+pub mod period;
+pub mod retry;
 pub mod schema;
 pub mod submission;
 pub mod text;
+pub mod validate;
 
 pub use answers::{Answer, Answers};
 pub use schema::{
@@ -25,3 +32,5 @@ pub use schema::{
 };
 pub use submission::Submission;
 pub use text::Text;
+pub use validate::{FieldError, ValidationError};
+pub use draft::{Draft, Migration};
