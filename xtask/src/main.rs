@@ -1,1 +1,256 @@
-fn main(){}
+//! `cargo xtask <task>`: the project's one entry point for set-up, run, test,
+//! size and bench. Plain std + two compressors, so it builds in seconds.
+//!
+//! Every task first installs what is missing (idempotent, skips what is
+//! present at the right version), because CI and newcomers start from a
+//! bare machine with only rustup.
+
+use std::env;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::Instant;
+
+const TRUNK_VERSION: &str = "0.21.14";
+
+type Result<T = ()> = std::result::Result<T, String>;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = env::args().skip(1).collect();
+    let task = args.first().map(String::as_str).unwrap_or("help");
+    let rest = &args[args.len().min(1)..];
+    let result = match task {
+        "setup" => setup(),
+        "build" => setup().and_then(|_| build_app()),
+        "run" => run(rest),
+        "test" => test(rest),
+        "size" => size(),
+        "bench" => bench(rest),
+        _ => {
+            eprintln!(
+                "usage: cargo xtask <task>\n\n  setup   install what is missing (wasm target, trunk, wasm-bindgen-cli, npm packages, Chromium)\n  build   release build of the app into dist/\n  run     build, then serve app + receiver on http://127.0.0.1:8080\n  test    every test: host, wasm (Chromium), end-to-end (Playwright)\n  size    bytes per file of the release build: raw, gzip, brotli\n  bench   receiver ingest benchmark"
+            );
+            return if task == "help" { ExitCode::SUCCESS } else { ExitCode::from(2) };
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("\nxtask {task}: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+}
+
+/// PATH with the project's node_modules/.bin (wasm-opt, playwright) and
+/// cargo's bin first, so the pinned tools win over anything on the system.
+fn path_env() -> String {
+    let home = env::var("HOME").unwrap_or_default();
+    let cargo_bin = env::var("CARGO_HOME").map(|h| format!("{h}/bin")).unwrap_or(format!("{home}/.cargo/bin"));
+    format!("{}:{cargo_bin}:{}", root().join("node_modules/.bin").display(), env::var("PATH").unwrap_or_default())
+}
+
+fn cmd(program: &str) -> Command {
+    let mut c = Command::new(program);
+    c.current_dir(root()).env("PATH", path_env());
+    c
+}
+
+fn run_cmd(c: &mut Command) -> Result {
+    let shown = format!("{c:?}");
+    eprintln!("$ {}", shown.replace('"', ""));
+    let status = c.status().map_err(|e| format!("could not start {shown}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{shown} failed ({status})"))
+    }
+}
+
+/// The first line of `program --version`, if it runs.
+fn version_of(program: &str) -> Option<String> {
+    let out = cmd(program).arg("--version").stderr(Stdio::null()).output().ok()?;
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).lines().next().unwrap_or("").to_owned())
+}
+
+/// The wasm-bindgen version pinned in Cargo.lock.
+fn locked_wasm_bindgen() -> Result<String> {
+    let lock = fs::read_to_string(root().join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
+    let mut lines = lock.lines();
+    while let Some(l) = lines.next() {
+        if l == "name = \"wasm-bindgen\"" {
+            if let Some(v) = lines.next().and_then(|v| v.strip_prefix("version = \"")) {
+                return Ok(v.trim_end_matches('"').to_owned());
+            }
+        }
+    }
+    Err("wasm-bindgen not found in Cargo.lock".into())
+}
+
+// ------------------------------------------------------------------- setup ---
+
+fn setup() -> Result {
+    let started = Instant::now();
+    let targets = cmd("rustup").args(["target", "list", "--installed"]).output().map_err(|e| format!("rustup: {e}"))?;
+    if !String::from_utf8_lossy(&targets.stdout).contains("wasm32-unknown-unknown") {
+        run_cmd(cmd("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
+    }
+    // trunk 0.22 needs a newer rustc than stable here; 0.21.14 builds.
+    if !version_of("trunk").is_some_and(|v| v.ends_with(TRUNK_VERSION)) {
+        run_cmd(cmd("cargo").args(["install", "trunk", "--version", TRUNK_VERSION, "--locked"]))?;
+    }
+    // Must equal Cargo.lock's wasm-bindgen exactly. No --locked: its own lock
+    // file wants a crate version the registry lacks.
+    let wb = locked_wasm_bindgen()?;
+    if !version_of("wasm-bindgen").is_some_and(|v| v.ends_with(&wb)) {
+        run_cmd(cmd("cargo").args(["install", "wasm-bindgen-cli", "--version", &wb]))?;
+    }
+    // npm packages from the lock file: Playwright, axe, and binaryen's wasm-opt
+    // (Debian's binaryen 108 produces a broken wasm). Never download browsers.
+    let stamp = root().join("node_modules/.package-lock.json");
+    let lock = root().join("package-lock.json");
+    let stale = match (fs::metadata(&stamp).and_then(|m| m.modified()), fs::metadata(&lock).and_then(|m| m.modified())) {
+        (Ok(s), Ok(l)) => s < l,
+        _ => true,
+    };
+    if stale {
+        run_cmd(cmd("npm").args(["ci", "--no-audit", "--no-fund"]).env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"))?;
+    }
+    if !Path::new("/usr/bin/chromium").exists() || !Path::new("/usr/bin/chromedriver").exists() {
+        if Path::new("/usr/bin/apt-get").exists() {
+            let sudo = if is_root() { vec![] } else { vec!["sudo"] };
+            let apt = |args: &[&str]| {
+                let mut all = sudo.clone();
+                all.extend_from_slice(args);
+                let mut c = cmd(all[0]);
+                c.args(&all[1..]).env("DEBIAN_FRONTEND", "noninteractive");
+                run_cmd(&mut c)
+            };
+            apt(&["apt-get", "update"])?;
+            apt(&["apt-get", "install", "-y", "--no-install-recommends", "chromium", "chromium-driver"])?;
+        } else {
+            return Err("Chromium and chromedriver are needed for the browser tests: install them so that \
+                        /usr/bin/chromium and /usr/bin/chromedriver exist (Debian/Ubuntu: apt-get install chromium chromium-driver)"
+                .into());
+        }
+    }
+    eprintln!("setup: ready ({:.0?})", started.elapsed());
+    Ok(())
+}
+
+fn is_root() -> bool {
+    Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0"))
+}
+
+// ------------------------------------------------------------- build / run ---
+
+fn build_app() -> Result {
+    run_cmd(cmd("trunk").args(["build", "--release"]))
+}
+
+fn build_collector() -> Result {
+    run_cmd(cmd("cargo").args(["build", "--profile", "server", "-p", "collector", "--bins"]))
+}
+
+fn collector_bin(name: &str) -> PathBuf {
+    root().join("target/server").join(name)
+}
+
+fn run(args: &[String]) -> Result {
+    setup()?;
+    build_app()?;
+    build_collector()?;
+    let mut c = cmd(collector_bin("collector").to_str().unwrap_or("collector"));
+    c.args(args);
+    run_cmd(&mut c)
+}
+
+// -------------------------------------------------------------------- test ---
+
+fn test(args: &[String]) -> Result {
+    let started = Instant::now();
+    setup()?;
+    let only = |tier: &str| args.is_empty() || args.iter().any(|a| a == tier);
+    if only("host") {
+        // survey-core, collector, xtask on the host.
+        run_cmd(cmd("cargo").args(["test", "--workspace", "--exclude", "cohort-survey"]))?;
+    }
+    if only("wasm") {
+        run_cmd(
+            cmd("cargo")
+                .args(["test", "--target", "wasm32-unknown-unknown", "-p", "cohort-survey"])
+                .env("CHROMEDRIVER", "/usr/bin/chromedriver"),
+        )?;
+    }
+    if only("e2e") {
+        build_app()?;
+        build_collector()?;
+        let mut c = cmd("npx");
+        c.args(["playwright", "test"]).args(args.iter().filter(|a| !["host", "wasm", "e2e"].contains(&a.as_str())));
+        run_cmd(&mut c)?;
+    }
+    eprintln!("test: all tiers passed in {:.0?}", started.elapsed());
+    Ok(())
+}
+
+// -------------------------------------------------------------------- size ---
+
+fn size() -> Result {
+    setup()?;
+    build_app()?;
+    let dist = root().join("dist");
+    let mut files = Vec::new();
+    collect(&dist, &mut files).map_err(|e| format!("dist: {e}"))?;
+    files.sort();
+    let (mut raw_t, mut gz_t, mut br_t) = (0, 0, 0);
+    println!("{:<48} {:>10} {:>10} {:>10}", "file (release build)", "raw", "gzip -9", "brotli 11");
+    for f in &files {
+        let bytes = fs::read(f).map_err(|e| e.to_string())?;
+        let (gz, br) = (gzip(&bytes), brotli(&bytes));
+        let name = f.strip_prefix(&dist).unwrap_or(f).display().to_string();
+        println!("{name:<48} {:>10} {gz:>10} {br:>10}", bytes.len());
+        raw_t += bytes.len();
+        gz_t += gz;
+        br_t += br;
+    }
+    println!("{:<48} {raw_t:>10} {gz_t:>10} {br_t:>10}", "TOTAL first visit (every file)");
+    println!("\nbudget: 80 KB (81,920 B) brotli for a first visit: {}", if br_t <= 81_920 { "within" } else { "OVER" });
+    Ok(())
+}
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for e in fs::read_dir(dir)? {
+        let p = e?.path();
+        if p.is_dir() {
+            collect(&p, out)?;
+        } else {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
+
+fn gzip(b: &[u8]) -> usize {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    e.write_all(b).and_then(|_| e.finish()).map(|v| v.len()).unwrap_or(0)
+}
+
+fn brotli(b: &[u8]) -> usize {
+    let mut out = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams { quality: 11, lgwin: 22, ..Default::default() };
+    brotli::BrotliCompress(&mut &b[..], &mut out, &params).map(|_| out.len()).unwrap_or(0)
+}
+
+// ------------------------------------------------------------------- bench ---
+
+fn bench(args: &[String]) -> Result {
+    build_collector()?;
+    let mut c = cmd(collector_bin("collector-bench").to_str().unwrap_or("collector-bench"));
+    c.args(args);
+    run_cmd(&mut c)
+}

@@ -1,7 +1,11 @@
 //! Drafts kept on the device, and their migration to a new questionnaire version.
 
-use crate::{Answers, Questionnaire};
+use crate::validate::{validate_question, ValidationError};
+use crate::{Answer, Answers, Kind, Question, Questionnaire, PREFER_NOT_TO_SAY};
 use serde::{Deserialize, Serialize};
+use serde_json::error::Category;
+use std::collections::BTreeMap;
+use thiserror::Error;
 
 /// What the app keeps in storage while a student answers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -25,9 +29,98 @@ pub struct Migration {
     pub dropped: usize,
 }
 
-/// Keeps every answer whose question still exists with a compatible kind and a
-/// still valid value (ignoring `required`); drops the rest.
+/// Why stored draft text could not be read back. The app quarantines such a
+/// draft instead of failing to start.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum DraftError {
+    /// Not JSON at all (cut short, corrupted, or not written by this app).
+    #[error("draft is not valid JSON: {0}")]
+    Json(String),
+    /// Valid JSON, but not a draft (missing or mistyped fields).
+    #[error("draft has the wrong shape: {0}")]
+    Shape(String),
+}
+
+impl Draft {
+    /// Reads a draft back from storage.
+    pub fn from_json(json: &str) -> Result<Draft, DraftError> {
+        serde_json::from_str(json).map_err(|e| match e.classify() {
+            Category::Data => DraftError::Shape(e.to_string()),
+            Category::Syntax | Category::Eof | Category::Io => DraftError::Json(e.to_string()),
+        })
+    }
+}
+
+/// Carries answers over to the questionnaire `to` (usually a new version).
+///
+/// An answer is kept when its question still exists and the answer still
+/// fits it: same shape, and every chosen option, scale point or number still
+/// valid. Likert answers keep the statements that still exist with a valid
+/// value, and count as kept when at least one survives.
+///
+/// Limits the student can put right on the page are not reasons to drop:
+/// `required` (and so an incomplete likert), too few or too many selections,
+/// and text that is now too short or too long. The page flags those when the
+/// student gets there, whereas dropping would silently lose their writing.
+///
+/// `kept` and `dropped` count questions. Empty answers carry nothing over and
+/// are left out without counting as either.
 pub fn migrate(answers: &Answers, to: &Questionnaire) -> Migration {
-    let _ = (answers, to);
-    todo!()
+    let mut out = Migration {
+        answers: Answers::new(),
+        kept: 0,
+        dropped: 0,
+    };
+    for (id, answer) in answers {
+        if answer.is_empty() {
+            continue;
+        }
+        let carried = to.question(id).and_then(|q| carry(q, answer));
+        match carried {
+            Some(a) => {
+                out.answers.insert(id.clone(), a);
+                out.kept += 1;
+            }
+            None => out.dropped += 1,
+        }
+    }
+    out
+}
+
+/// The part of `answer` still valid for `question`, if any.
+fn carry(question: &Question, answer: &Answer) -> Option<Answer> {
+    use ValidationError as E;
+    if let (
+        Kind::Likert {
+            scale,
+            statements,
+            prefer_not_to_say,
+        },
+        Answer::Grid(grid),
+    ) = (&question.kind, answer)
+    {
+        let fits = |st: &str, v: &str| {
+            statements.iter().any(|s| s.id == st)
+                && (scale.iter().any(|o| o.value == v)
+                    || (*prefer_not_to_say && v == PREFER_NOT_TO_SAY))
+        };
+        let kept: BTreeMap<String, String> = grid
+            .iter()
+            .filter(|(st, v)| fits(st, v))
+            .map(|(st, v)| (st.clone(), v.clone()))
+            .collect();
+        return (!kept.is_empty()).then_some(Answer::Grid(kept));
+    }
+    match validate_question(question, Some(answer)) {
+        Ok(())
+        | Err(
+            E::Required
+            | E::Incomplete { .. }
+            | E::TooFewSelections { .. }
+            | E::TooManySelections { .. }
+            | E::TooShort { .. }
+            | E::TooLong { .. },
+        ) => Some(answer.clone()),
+        Err(_) => None,
+    }
 }

@@ -15,6 +15,7 @@
 
 pub mod anon;
 pub mod answers;
+pub mod config;
 pub mod draft;
 pub mod logic;
 pub mod payload;
@@ -26,6 +27,7 @@ pub mod text;
 pub mod validate;
 
 pub use answers::{Answer, Answers};
+pub use config::{Config, ConfigError};
 pub use schema::{
     Condition, Kind, Opt, Question, Questionnaire, SchemaError, Section, Statement,
     PREFER_NOT_TO_SAY,
@@ -33,4 +35,4 @@ pub use schema::{
 pub use submission::Submission;
 pub use text::Text;
 pub use validate::{FieldError, ValidationError};
-pub use draft::{Draft, Migration};
+pub use draft::{Draft, DraftError, Migration};

@@ -143,7 +143,8 @@ pub enum SchemaError {
     DuplicateId { at: String, id: String },
     #[error("question \"{question}\": \"{field}\" is needed for a {kind} question")]
     Missing { question: String, field: &'static str, kind: &'static str },
-    #[error("question \"{question}\": \"{field}\" does not apply to a {kind} question")]
+    // "an info question", not "a info question".
+    #[error("question \"{question}\": \"{field}\" does not apply to {} {kind} question", if *.kind == "info" { "an" } else { "a" })]
     NotApplicable { question: String, field: &'static str, kind: &'static str },
     #[error("question \"{question}\": min {min} is greater than max {max}")]
     MinGreaterThanMax { question: String, min: f64, max: f64 },
@@ -419,11 +420,10 @@ impl Checker {
             });
         };
         match (&raw.statement, kind) {
-            (Some(st), Kind::Likert { statements, .. }) => {
-                if !statements.iter().any(|s| &s.id == st) {
-                    return Err(bad(&format!("refers to unknown statement \"{st}\" of \"{question}\"")));
-                }
+            (Some(st), Kind::Likert { statements, .. }) if !statements.iter().any(|s| &s.id == st) => {
+                return Err(bad(&format!("refers to unknown statement \"{st}\" of \"{question}\"")));
             }
+            (Some(_), Kind::Likert { .. }) => {}
             (Some(_), _) => return Err(bad(&format!("uses \"statement\" but \"{question}\" is not a likert question"))),
             (None, Kind::Info) => return Err(bad(&format!("refers to \"{question}\", which is information only"))),
             _ => {}

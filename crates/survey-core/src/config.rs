@@ -1,0 +1,192 @@
+//! The run-time configuration a school edits: `public/config.json`.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use thiserror::Error;
+
+/// `public/config.json`. Unknown fields are refused so a typo is caught.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Questionnaire file, relative to the app (same origin).
+    pub questionnaire: String,
+    /// Where submissions are POSTed: a path on this origin, an https URL, or
+    /// http on localhost.
+    pub endpoint: String,
+    /// Other endpoints an embedding page may pick with `?endpoint=`; nothing
+    /// outside this list is ever used, so a crafted link cannot redirect answers.
+    #[serde(default)]
+    pub allowed_endpoints: Vec<String>,
+    /// `"month"` (default) or `"week"`: how coarsely a submission is dated.
+    #[serde(default = "default_period")]
+    pub period: String,
+    /// Extra request headers, e.g. a form key the school's endpoint expects.
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    /// Parent page origins allowed to embed the app and receive its events.
+    #[serde(default)]
+    pub embed_origins: Vec<String>,
+    #[serde(default, rename = "$comment")]
+    _comment: Option<String>,
+}
+
+fn default_period() -> String {
+    "month".into()
+}
+
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum ConfigError {
+    #[error("config.json is not valid: {0}")]
+    Json(String),
+    #[error("config.json: endpoint \"{0}\" must be a path on this site, an https:// address, or http:// on localhost")]
+    InsecureEndpoint(String),
+    #[error("config.json: \"questionnaire\" must be a path on this site, not \"{0}\"")]
+    ForeignQuestionnaire(String),
+    #[error("config.json: period must be \"month\" or \"week\", not \"{0}\"")]
+    Period(String),
+    #[error("config.json: header \"{0}\" may not be set")]
+    Header(String),
+    #[error("config.json: embed origin \"{0}\" must be an exact origin such as https://moodle.example.ac.uk")]
+    Origin(String),
+    #[error("the endpoint \"{0}\" asked for in the link is not one this survey allows")]
+    EndpointNotAllowed(String),
+}
+
+impl Config {
+    /// Parses and checks the config.
+    pub fn from_json(json: &str) -> Result<Self, ConfigError> {
+        let c: Config = serde_json::from_str(json).map_err(|e| ConfigError::Json(e.to_string()))?;
+        for e in std::iter::once(&c.endpoint).chain(&c.allowed_endpoints) {
+            if !endpoint_ok(e) {
+                return Err(ConfigError::InsecureEndpoint(e.clone()));
+            }
+        }
+        if !is_local_path(&c.questionnaire) {
+            return Err(ConfigError::ForeignQuestionnaire(c.questionnaire.clone()));
+        }
+        if c.period != "month" && c.period != "week" {
+            return Err(ConfigError::Period(c.period.clone()));
+        }
+        // Headers that would identify the student or break the contract.
+        const FORBIDDEN: [&str; 6] = ["cookie", "authorization", "user-agent", "idempotency-key", "content-type", "origin"];
+        if let Some(h) = c.headers.keys().find(|h| {
+            FORBIDDEN.contains(&h.to_ascii_lowercase().as_str())
+                || h.is_empty()
+                || !h.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        }) {
+            return Err(ConfigError::Header(h.clone()));
+        }
+        if let Some(o) = c.embed_origins.iter().find(|o| !is_origin(o)) {
+            return Err(ConfigError::Origin(o.clone()));
+        }
+        Ok(c)
+    }
+
+    /// The endpoint to post to: the default, or `requested` when it is exactly
+    /// one of `allowed_endpoints` (or the default itself).
+    pub fn choose_endpoint(&self, requested: Option<&str>) -> Result<&str, ConfigError> {
+        match requested {
+            None => Ok(&self.endpoint),
+            Some(r) if r == self.endpoint => Ok(&self.endpoint),
+            Some(r) => self
+                .allowed_endpoints
+                .iter()
+                .find(|e| *e == r)
+                .map(String::as_str)
+                .ok_or_else(|| ConfigError::EndpointNotAllowed(r.to_owned())),
+        }
+    }
+}
+
+/// A path on the app's own origin: `/x`, `x/y.json`, but not `//host` or `a:b`.
+fn is_local_path(s: &str) -> bool {
+    !s.is_empty() && !s.starts_with("//") && !s.contains(':') && !s.contains('\\')
+}
+
+/// https anywhere, http only on the loopback host, or a same-origin path.
+pub fn endpoint_ok(url: &str) -> bool {
+    if is_local_path(url) {
+        return true;
+    }
+    if let Some(rest) = url.strip_prefix("https://") {
+        return host_of(rest).is_some_and(|h| !h.is_empty());
+    }
+    if let Some(rest) = url.strip_prefix("http://") {
+        return matches!(host_of(rest), Some("localhost" | "127.0.0.1" | "[::1]"));
+    }
+    false
+}
+
+/// Host part of `host[:port][/path]`, refusing userinfo (`user@host`) tricks.
+fn host_of(rest: &str) -> Option<&str> {
+    let authority = rest.split(['/', '?', '#']).next()?;
+    if authority.contains('@') {
+        return None;
+    }
+    let host = if authority.starts_with('[') {
+        &authority[..=authority.find(']')?]
+    } else {
+        authority.split(':').next()?
+    };
+    Some(host)
+}
+
+/// `scheme://host[:port]` with nothing after it.
+pub fn is_origin(s: &str) -> bool {
+    let rest = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://"));
+    rest.is_some_and(|r| !r.is_empty() && !r.contains(['/', '?', '#', '@', ' ']))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg(extra: &str) -> Result<Config, ConfigError> {
+        Config::from_json(&format!(r#"{{"questionnaire":"q.json","endpoint":"/api/submissions"{extra}}}"#))
+    }
+
+    #[test]
+    fn accepts_the_shipped_config() {
+        let c = Config::from_json(include_str!("../../../public/config.json")).unwrap();
+        assert!(c.endpoint.starts_with('/'));
+    }
+
+    #[test]
+    fn endpoints_must_be_safe() {
+        assert!(endpoint_ok("https://forms.example.ac.uk/balint"));
+        assert!(endpoint_ok("http://127.0.0.1:8080/api/submissions"));
+        assert!(endpoint_ok("http://localhost:9/x"));
+        assert!(!endpoint_ok("http://example.org/api"));
+        assert!(!endpoint_ok("http://localhost@evil.example/api"));
+        assert!(!endpoint_ok("https://user@evil.example/api"));
+        assert!(!endpoint_ok("//evil.example/api"));
+        assert!(!endpoint_ok("javascript:alert(1)"));
+        assert!(matches!(
+            Config::from_json(r#"{"questionnaire":"q.json","endpoint":"http://evil.example/x"}"#),
+            Err(ConfigError::InsecureEndpoint(_))
+        ));
+    }
+
+    #[test]
+    fn endpoint_parameter_must_be_allowed() {
+        let c = cfg(r#","allowed_endpoints":["https://b.example/api"]"#).unwrap();
+        assert_eq!(c.choose_endpoint(None).unwrap(), "/api/submissions");
+        assert_eq!(c.choose_endpoint(Some("https://b.example/api")).unwrap(), "https://b.example/api");
+        assert_eq!(
+            c.choose_endpoint(Some("https://evil.example/api")),
+            Err(ConfigError::EndpointNotAllowed("https://evil.example/api".into()))
+        );
+    }
+
+    #[test]
+    fn refuses_bad_fields() {
+        assert!(matches!(cfg(r#","period":"day""#), Err(ConfigError::Period(_))));
+        assert!(matches!(cfg(r#","headers":{"Cookie":"x"}"#), Err(ConfigError::Header(_))));
+        assert!(matches!(cfg(r#","embed_origins":["https://a.example/path"]"#), Err(ConfigError::Origin(_))));
+        assert!(matches!(cfg(r#","endpont":"x""#), Err(ConfigError::Json(_))));
+        assert!(matches!(
+            Config::from_json(r#"{"questionnaire":"https://evil.example/q.json","endpoint":"/x"}"#),
+            Err(ConfigError::ForeignQuestionnaire(_))
+        ));
+    }
+}

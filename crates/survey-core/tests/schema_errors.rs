@@ -1,0 +1,298 @@
+//! Every [`SchemaError`] variant, with the exact message a school's staff see,
+//! and the default questionnaire shipped in `public/`.
+
+use survey_core::{Kind, Questionnaire, SchemaError, PREFER_NOT_TO_SAY};
+
+const DEFAULT: &str = include_str!("../../../public/questionnaires/balint-end-of-cohort.json");
+
+/// A one-section questionnaire holding `questions` (a JSON array body).
+fn with_questions(questions: &str) -> String {
+    format!(
+        r#"{{"id":"t","version":"1","title":"T","sections":[{{"id":"s","title":"S","questions":[{questions}]}}]}}"#
+    )
+}
+
+const Q1: &str = r#"{"id":"q1","type":"single","text":"Q1","options":[{"value":"a","label":"A"}]}"#;
+
+const LIKERT: &str = r#"{"id":"l","type":"likert","text":"L","scale":[{"value":"1","label":"One"}],"statements":[{"id":"s1","text":"S"}]}"#;
+
+fn error(json: &str) -> SchemaError {
+    Questionnaire::from_json(json).expect_err("should be refused")
+}
+
+/// (document, variant check, exact message)
+type Case = (String, fn(&SchemaError) -> bool, &'static str);
+
+#[test]
+fn every_variant_has_a_precise_message() {
+    let cases: Vec<Case> = vec![
+        (
+            r#"{"id":"t","version":"1","title":"T"}"#.into(),
+            |e| matches!(e, SchemaError::Json(_)),
+            "not a valid questionnaire file: missing field `sections` at line 1 column 36",
+        ),
+        (
+            r#"{"id":"t","version":" ","title":"T","sections":[]}"#.into(),
+            |e| matches!(e, SchemaError::Empty { .. }),
+            r#"questionnaire: "version" must not be empty"#,
+        ),
+        (
+            r#"{"id":"t","version":"1","title":"T","sections":[]}"#.into(),
+            |e| matches!(e, SchemaError::Empty { .. }),
+            r#"questionnaire: "sections" must not be empty"#,
+        ),
+        (
+            with_questions(r#"{"id":"q1","type":"short_text","text":"  "}"#),
+            |e| matches!(e, SchemaError::Empty { .. }),
+            r#"question "q1": "text" must not be empty"#,
+        ),
+        (
+            with_questions(r#"{"id":"Q 1","type":"short_text","text":"Q"}"#),
+            |e| matches!(e, SchemaError::BadId { .. }),
+            r#"question "Q 1": id "Q 1" may only use a-z, 0-9, _ and -"#,
+        ),
+        (
+            with_questions(&format!("{Q1},{Q1}")),
+            |e| matches!(e, SchemaError::DuplicateId { .. }),
+            r#"id "q1" is used more than once (question "q1")"#,
+        ),
+        (
+            with_questions(r#"{"id":"s","type":"short_text","text":"Q"}"#),
+            |e| matches!(e, SchemaError::DuplicateId { .. }),
+            r#"id "s" is used more than once (question "s")"#,
+        ),
+        (
+            with_questions(r#"{"id":"q1","type":"single","text":"Q"}"#),
+            |e| matches!(e, SchemaError::Missing { .. }),
+            r#"question "q1": "options" is needed for a single question"#,
+        ),
+        (
+            with_questions(
+                r#"{"id":"q1","type":"likert","text":"Q","scale":[{"value":"1","label":"No"}]}"#,
+            ),
+            |e| matches!(e, SchemaError::Missing { .. }),
+            r#"question "q1": "statements" is needed for a likert question"#,
+        ),
+        (
+            with_questions(
+                r#"{"id":"q1","type":"number","text":"Q","options":[{"value":"a","label":"A"}]}"#,
+            ),
+            |e| matches!(e, SchemaError::NotApplicable { .. }),
+            r#"question "q1": "options" does not apply to a number question"#,
+        ),
+        (
+            with_questions(r#"{"id":"q1","type":"info","text":"Q","required":true}"#),
+            |e| matches!(e, SchemaError::NotApplicable { .. }),
+            r#"question "q1": "required" does not apply to an info question"#,
+        ),
+        (
+            with_questions(r#"{"id":"q7","type":"number","text":"Q","min":5,"max":3}"#),
+            |e| matches!(e, SchemaError::MinGreaterThanMax { .. }),
+            r#"question "q7": min 5 is greater than max 3"#,
+        ),
+        (
+            with_questions(
+                r#"{"id":"q7","type":"short_text","text":"Q","min_length":10,"max_length":4}"#,
+            ),
+            |e| matches!(e, SchemaError::MinGreaterThanMax { .. }),
+            r#"question "q7": min 10 is greater than max 4"#,
+        ),
+        (
+            with_questions(r#"{"id":"q1","type":"dropdown","text":"Q"}"#),
+            |e| matches!(e, SchemaError::BadValue { .. }),
+            r#"question "q1": unknown type "dropdown" (expected likert, single, multiple, rating, number, short_text, long_text, consent or info)"#,
+        ),
+        (
+            with_questions(r#"{"id":"q1","type":"rating","text":"Q","min":0,"max":100}"#),
+            |e| matches!(e, SchemaError::BadValue { .. }),
+            r#"question "q1": a rating needs whole-number ends at most 20 apart (got 0 to 100)"#,
+        ),
+        (
+            with_questions(r#"{"id":"q1","type":"consent","text":"Q","required":false}"#),
+            |e| matches!(e, SchemaError::BadValue { .. }),
+            r#"question "q1": a consent question is always required"#,
+        ),
+        (
+            with_questions(&format!(
+                r#"{{"id":"q1","type":"single","text":"Q","options":[{{"value":"{PREFER_NOT_TO_SAY}","label":"Rather not"}}]}}"#
+            )),
+            |e| matches!(e, SchemaError::BadValue { .. }),
+            r#"question "q1": option value "prefer_not_to_say" is empty or reserved"#,
+        ),
+        (
+            with_questions(
+                r#"{"id":"q1","type":"multiple","text":"Q","options":[{"value":"a","label":"A"},{"value":"a","label":"B"}]}"#,
+            ),
+            |e| matches!(e, SchemaError::DuplicateOption { .. }),
+            r#"question "q1": option value "a" is used more than once"#,
+        ),
+        (
+            with_questions(&format!(
+                r#"{Q1},{{"id":"q2","type":"short_text","text":"Q","show_if":{{"question":"nope","answered":true}}}}"#
+            )),
+            |e| matches!(e, SchemaError::UnknownReference { .. }),
+            r#"question "q2": show_if refers to unknown question "nope""#,
+        ),
+        (
+            with_questions(&format!(
+                r#"{{"id":"q0","type":"short_text","text":"Q","show_if":{{"question":"q1","equals":"a"}}}},{Q1}"#
+            )),
+            |e| matches!(e, SchemaError::LaterReference { .. }),
+            r#"question "q0": show_if refers to "q1", which does not come before it"#,
+        ),
+        (
+            with_questions(&format!(
+                r#"{Q1},{{"id":"q2","type":"short_text","text":"Q","show_if":{{"question":"q1","lt":3}}}}"#
+            )),
+            |e| matches!(e, SchemaError::BadCondition { .. }),
+            r#"question "q2": show_if compares "q1" as a number, but it is a single question"#,
+        ),
+        (
+            with_questions(&format!(
+                r#"{Q1},{{"id":"q2","type":"short_text","text":"Q","show_if":{{"question":"q1","equals":"a","answered":true}}}}"#
+            )),
+            |e| matches!(e, SchemaError::BadCondition { .. }),
+            r#"question "q2": show_if needs exactly one test (equals, not_equals, one_of, lt, lte, gt, gte, includes or answered)"#,
+        ),
+        (
+            with_questions(&format!(
+                r#"{LIKERT},{{"id":"q2","type":"short_text","text":"Q","show_if":{{"question":"l","statement":"nope","equals":"1"}}}}"#
+            )),
+            |e| matches!(e, SchemaError::BadCondition { .. }),
+            r#"question "q2": show_if refers to unknown statement "nope" of "l""#,
+        ),
+        (
+            with_questions(&format!(
+                r#"{Q1},{{"id":"q2","type":"short_text","text":"Q","show_if":{{"question":"q1","statement":"a","equals":"a"}}}}"#
+            )),
+            |e| matches!(e, SchemaError::BadCondition { .. }),
+            r#"question "q2": show_if uses "statement" but "q1" is not a likert question"#,
+        ),
+        (
+            with_questions(&format!(
+                r#"{Q1},{{"id":"q2","type":"short_text","text":"Q","show_if":{{"all":[]}}}}"#
+            )),
+            |e| matches!(e, SchemaError::BadCondition { .. }),
+            r#"question "q2": show_if has an empty all/any list"#,
+        ),
+    ];
+    for (json, is_variant, message) in &cases {
+        let e = error(json);
+        assert!(is_variant(&e), "wrong variant {e:?} for {json}");
+        assert_eq!(e.to_string(), *message, "for {json}");
+    }
+}
+
+#[test]
+fn section_conditions_name_the_section() {
+    let json = format!(
+        r#"{{"id":"t","version":"1","title":"T","sections":[
+            {{"id":"one","title":"One","questions":[{Q1}]}},
+            {{"id":"two","title":"Two","show_if":{{"question":"q9","equals":"a"}},"questions":[
+                {{"id":"q9","type":"short_text","text":"Q"}}]}}]}}"#
+    );
+    assert_eq!(
+        error(&json).to_string(),
+        r#"section "two": show_if refers to "q9", which does not come before it"#
+    );
+}
+
+#[test]
+fn a_known_statement_condition_loads() {
+    let json = with_questions(&format!(
+        r#"{LIKERT},{{"id":"q2","type":"short_text","text":"Q","show_if":{{"question":"l","statement":"s1","equals":"1"}}}}"#
+    ));
+    Questionnaire::from_json(&json).unwrap();
+}
+
+#[test]
+fn a_question_cannot_depend_on_itself() {
+    let json = with_questions(
+        r#"{"id":"q1","type":"short_text","text":"Q","show_if":{"question":"q1","answered":true}}"#,
+    );
+    assert!(matches!(error(&json), SchemaError::LaterReference { .. }));
+}
+
+#[test]
+fn default_questionnaire_loads_and_has_the_required_questions() {
+    let q = Questionnaire::from_json(DEFAULT).expect("default questionnaire loads");
+    assert_eq!(q.id, "balint-end-of-cohort");
+    assert!(!q.version.trim().is_empty());
+
+    let group = q.question("group").expect("group");
+    assert!(group.required);
+    assert!(
+        matches!(&group.kind, Kind::Single { options, prefer_not_to_say: true } if options.len() >= 2)
+    );
+
+    let sessions = q.question("sessions").expect("sessions");
+    assert_eq!(
+        sessions.kind,
+        Kind::Number {
+            min: Some(0.0),
+            max: Some(6.0),
+            step: Some(1.0)
+        }
+    );
+
+    let overall = q.question("overall").expect("overall");
+    assert!(matches!(&overall.kind, Kind::Single { options, .. } if options.len() == 5));
+
+    let agreement = q.question("agreement").expect("agreement");
+    let Kind::Likert {
+        scale,
+        statements,
+        prefer_not_to_say,
+    } = &agreement.kind
+    else {
+        panic!("agreement is {:?}", agreement.kind);
+    };
+    assert_eq!(scale.len(), 5);
+    assert!(prefer_not_to_say);
+    let ids: Vec<&str> = statements.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "safe",
+            "learned",
+            "community",
+            "pace",
+            "facilitation",
+            "anxious",
+            "ethics",
+            "timetable"
+        ]
+    );
+    let reversed: Vec<&str> = statements
+        .iter()
+        .filter(|s| s.reverse)
+        .map(|s| s.id.as_str())
+        .collect();
+    assert_eq!(reversed, ["anxious"]);
+
+    let recommend = q.question("recommend").expect("recommend");
+    assert!(matches!(
+        recommend.kind,
+        Kind::Rating {
+            min: 0,
+            max: 10,
+            ..
+        }
+    ));
+
+    let open: Vec<&str> = q
+        .questions()
+        .filter(|(_, q)| matches!(q.kind, Kind::LongText { .. }) && q.show_if.is_none())
+        .map(|(_, q)| q.id.as_str())
+        .collect();
+    assert_eq!(open, ["valued", "change", "participation", "other"]);
+
+    let (last_section, last) = q.questions().last().expect("questions");
+    assert_eq!(last.kind, Kind::Consent);
+    assert!(last.required);
+    assert_eq!(
+        last_section.questions.len(),
+        1,
+        "consent stands alone on the last page"
+    );
+}

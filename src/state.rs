@@ -1,0 +1,189 @@
+//! The survey's reactive state: signals at the top, shared through context.
+
+use leptos::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+use survey_core::validate::{validate_question, validate_section};
+use survey_core::{Answer, Answers, FieldError, Question, Questionnaire, ValidationError};
+
+/// All state of one survey, `Copy` so components take it from context freely.
+///
+/// # Usage
+/// ```ignore
+/// let state = SurveyState::new(questionnaire);
+/// provide_context(state);
+/// // in a child component:
+/// let state = expect_context::<SurveyState>();
+/// state.set_answer("sessions", Some(Answer::Number(4.0)));
+/// ```
+#[derive(Clone, Copy)]
+pub struct SurveyState {
+    pub questionnaire: StoredValue<Questionnaire>,
+    pub answers: RwSignal<Answers>,
+    /// Index into `questionnaire.sections`; `sections.len()` is the check page.
+    pub page: RwSignal<usize>,
+    /// Inline errors currently shown, by question id.
+    pub errors: RwSignal<BTreeMap<String, ValidationError>>,
+    /// Questions the student has left or changed: only these are checked as
+    /// they go, so nobody is told off before they start.
+    pub touched: RwSignal<BTreeSet<String>>,
+    /// The error summary at the top of the page (after Next or Submit).
+    pub summary: RwSignal<Vec<FieldError>>,
+}
+
+impl SurveyState {
+    pub fn new(questionnaire: Questionnaire) -> Self {
+        Self {
+            questionnaire: StoredValue::new(questionnaire),
+            answers: RwSignal::new(Answers::new()),
+            page: RwSignal::new(0),
+            errors: RwSignal::new(BTreeMap::new()),
+            touched: RwSignal::new(BTreeSet::new()),
+            summary: RwSignal::new(Vec::new()),
+        }
+    }
+
+    /// The check page's index.
+    pub fn check_page(&self) -> usize {
+        self.questionnaire.with_value(|q| q.sections.len())
+    }
+
+    /// Indices of the sections skip logic shows for the current answers.
+    pub fn shown_sections(&self) -> Vec<usize> {
+        self.answers.with(|a| {
+            self.questionnaire.with_value(|q| {
+                q.sections.iter().enumerate().filter(|(_, s)| q.section_shown(s, a)).map(|(i, _)| i).collect()
+            })
+        })
+    }
+
+    /// Whether a question is shown right now.
+    pub fn is_shown(&self, id: &str) -> bool {
+        self.answers.with(|a| {
+            self.questionnaire.with_value(|q| {
+                q.questions().any(|(s, qu)| qu.id == id && q.question_shown(s, qu, a))
+            })
+        })
+    }
+
+    pub fn answer(&self, id: &str) -> Option<Answer> {
+        self.answers.with(|a| a.get(id).cloned())
+    }
+
+    /// Stores (or clears, with `None`) one answer, and re-checks it when the
+    /// student has already interacted with it.
+    pub fn set_answer(&self, id: &str, answer: Option<Answer>) {
+        self.answers.update(|a| match answer {
+            Some(v) if !v.is_empty() => {
+                a.insert(id.to_owned(), v);
+            }
+            _ => {
+                a.remove(id);
+            }
+        });
+        if self.touched.with_untracked(|t| t.contains(id)) {
+            self.check(id);
+        }
+    }
+
+    /// The student left a question: from now on it is checked as it changes.
+    pub fn leave(&self, id: &str) {
+        if self.touched.with_untracked(|t| t.contains(id)) {
+            return self.check(id);
+        }
+        self.touched.update(|t| {
+            t.insert(id.to_owned());
+        });
+        // A first visit that leaves a field empty is not an error yet; Next
+        // will say so. Anything typed is checked at once.
+        if self.answer(id).is_some() {
+            self.check(id);
+        }
+    }
+
+    /// Checks one question and updates its inline error and the summary.
+    pub fn check(&self, id: &str) {
+        let result = self.questionnaire.with_value(|q| {
+            q.question(id).map(|question| {
+                validate_question(question, self.answers.with_untracked(|a| a.get(id).cloned()).as_ref())
+            })
+        });
+        let Some(result) = result else { return };
+        self.errors.update(|e| match result {
+            Ok(()) => {
+                e.remove(id);
+            }
+            Err(err) => {
+                e.insert(id.to_owned(), err);
+            }
+        });
+        // Keep the summary in step: a fixed field leaves it.
+        if self.errors.with_untracked(|e| !e.contains_key(id)) {
+            self.summary.update(|s| s.retain(|f| f.question != id));
+        }
+    }
+
+    /// Checks a whole section; shows every error inline and in the summary.
+    /// Returns true when the section is complete.
+    pub fn check_section(&self, index: usize) -> bool {
+        let errs = self.questionnaire.with_value(|q| {
+            self.answers.with_untracked(|a| q.sections.get(index).map(|s| validate_section(q, s, a)).unwrap_or_default())
+        });
+        self.show_errors(errs)
+    }
+
+    /// Checks every shown section (before submitting).
+    pub fn check_all(&self) -> bool {
+        let errs = self.questionnaire.with_value(|q| {
+            self.answers.with_untracked(|a| {
+                q.sections.iter().filter(|s| q.section_shown(s, a)).flat_map(|s| validate_section(q, s, a)).collect()
+            })
+        });
+        self.show_errors(errs)
+    }
+
+    fn show_errors(&self, errs: Vec<FieldError>) -> bool {
+        self.touched.update(|t| t.extend(errs.iter().map(|e| e.question.clone())));
+        self.errors.update(|e| {
+            for f in &errs {
+                e.insert(f.question.clone(), f.error.clone());
+            }
+        });
+        let ok = errs.is_empty();
+        self.summary.set(errs);
+        ok
+    }
+
+    /// Moves to the next shown section (or the check page).
+    pub fn next(&self) {
+        let page = self.page.get_untracked();
+        if !self.check_section(page) {
+            return;
+        }
+        let next = self.shown_sections().into_iter().find(|i| *i > page).unwrap_or_else(|| self.check_page());
+        self.go(next);
+    }
+
+    /// Moves to the previous shown section.
+    pub fn back(&self) {
+        let page = self.page.get_untracked();
+        if let Some(prev) = self.shown_sections().into_iter().rev().find(|i| *i < page) {
+            self.go(prev);
+        }
+    }
+
+    pub fn go(&self, page: usize) {
+        self.summary.set(Vec::new());
+        self.page.set(page.min(self.check_page()));
+    }
+
+    /// The question with this id, if any.
+    pub fn question(&self, id: &str) -> Option<Question> {
+        self.questionnaire.with_value(|q| q.question(id).cloned())
+    }
+
+    /// The section index holding a question.
+    pub fn section_of(&self, id: &str) -> Option<usize> {
+        self.questionnaire
+            .with_value(|q| q.sections.iter().position(|s| s.questions.iter().any(|qu| qu.id == id)))
+    }
+}

@@ -1,0 +1,231 @@
+//! The page flow: one section per page, Back / Next, then "Check your answers".
+
+use crate::browser;
+use crate::fields::{Field, LANG};
+use crate::messages::message;
+use crate::state::SurveyState;
+use leptos::html;
+use leptos::prelude::*;
+use survey_core::{Answer, Kind, Question, PREFER_NOT_TO_SAY};
+
+/// Moves focus to the first control of question `id` (after the page it is
+/// on has rendered), as GOV.UK error-summary links do.
+pub fn focus_question(id: &str) {
+    let id = id.to_owned();
+    request_animation_frame(move || browser::focus_first_control(&format!("q-{id}")));
+}
+
+/// The error summary: a list of links, each moving focus to its field.
+#[component]
+fn ErrorSummary(summary_ref: NodeRef<html::Div>) -> impl IntoView {
+    let state = expect_context::<SurveyState>();
+    let items = move || {
+        state.summary.get().into_iter().map(|f| {
+            let q = state.question(&f.question);
+            let text = q.as_ref().map(|q| message(q, &f.error, LANG)).unwrap_or_default();
+            let id = f.question.clone();
+            let href = format!("#q-{id}");
+            let on_click = move |ev: leptos::ev::MouseEvent| {
+                ev.prevent_default();
+                // The field may be on another page (from the check page).
+                if let Some(section) = state.section_of(&id) {
+                    if state.page.get_untracked() != section {
+                        state.page.set(section);
+                    }
+                }
+                focus_question(&id);
+            };
+            view! { <li><a href=href on:click=on_click>{text}</a></li> }
+        }).collect_view()
+    };
+    view! {
+        <div class="error-summary" tabindex="-1" node_ref=summary_ref
+            aria-labelledby="error-summary-title"
+            hidden=move || state.summary.with(Vec::is_empty)>
+            <h2 class="error-summary-title" id="error-summary-title">"There is a problem"</h2>
+            <ul class="error-summary-list">{items}</ul>
+        </div>
+    }
+}
+
+/// The survey: the current section or the check page.
+///
+/// `on_submit` runs once every shown question is valid.
+#[component]
+pub fn Survey(
+    state: SurveyState,
+    #[prop(into)] on_submit: Callback<()>,
+    #[prop(optional, into)] submitting: Signal<bool>,
+) -> impl IntoView {
+    provide_context(state);
+    let summary_ref = NodeRef::<html::Div>::new();
+    let heading_ref = NodeRef::<html::H2>::new();
+    let focus_summary = move || {
+        request_animation_frame(move || {
+            if let Some(el) = summary_ref.get_untracked() {
+                let _ = el.focus();
+            }
+        })
+    };
+    // On a page change, move focus to the new heading so screen readers
+    // announce it, and scroll to the top (syncing with the DOM, hence an effect).
+    Effect::new(move |prev: Option<usize>| {
+        let page = state.page.get();
+        if prev.is_some_and(|p| p != page) {
+            request_animation_frame(move || {
+                browser::scroll_to_top();
+                if let Some(h) = heading_ref.get_untracked() {
+                    let _ = h.focus();
+                }
+            });
+        }
+        page
+    });
+
+    let on_next = move |_| {
+        state.next();
+        if !state.summary.with_untracked(Vec::is_empty) {
+            focus_summary();
+        }
+    };
+    let on_back = move |_| state.back();
+    let on_submit_click = move |_| {
+        if state.check_all() {
+            on_submit.run(());
+        } else {
+            focus_summary();
+        }
+    };
+
+    let page_view = move || {
+        let page = state.page.get();
+        if page >= state.check_page() {
+            return view! {
+                <h2 class="page-title" tabindex="-1" node_ref=heading_ref>"Check your answers"</h2>
+                <ErrorSummary summary_ref=summary_ref />
+                <p>"You can change any answer before you send. Nothing is sent until you press Send."</p>
+                <CheckAnswers />
+                <div class="actions">
+                    <button type="button" class="button" on:click=on_submit_click disabled=move || submitting.get()>
+                        "Send my answers"
+                    </button>
+                    <button type="button" class="button button-secondary" on:click=on_back>"Back"</button>
+                </div>
+            }
+            .into_any();
+        }
+        let section = state.questionnaire.with_value(|q| q.sections[page].clone());
+        let shown = state.shown_sections();
+        let position = shown.iter().position(|i| *i == page).map_or(1, |p| p + 1);
+        let first = shown.first() == Some(&page);
+        let intro = state.questionnaire.with_value(|q| q.intro.clone()).filter(|_| first);
+        let questions = section
+            .questions
+            .into_iter()
+            .map(|q| {
+                let id = q.id.clone();
+                view! { <Show when=move || state.is_shown(&id)><Field question=q.clone() /></Show> }
+            })
+            .collect_view();
+        view! {
+            {intro.map(|i| view! { <p class="intro">{i.get(LANG).to_owned()}</p> })}
+            <p class="progress">{format!("Section {position} of {}", shown.len())}</p>
+            <h2 class="page-title" tabindex="-1" node_ref=heading_ref>{section.title.get(LANG).to_owned()}</h2>
+            <ErrorSummary summary_ref=summary_ref />
+            {section.intro.map(|i| view! { <p class="section-intro">{i.get(LANG).to_owned()}</p> })}
+            <form class="section" novalidate on:submit=|ev| ev.prevent_default()>
+                {questions}
+                <div class="actions">
+                    <button type="submit" class="button" on:click=on_next>"Next"</button>
+                    {(!first).then(|| view! {
+                        <button type="button" class="button button-secondary" on:click=on_back>"Back"</button>
+                    })}
+                </div>
+            </form>
+        }
+        .into_any()
+    };
+
+    let title = state.questionnaire.with_value(|q| q.title.get(LANG).to_owned());
+    view! {
+        <h1 class="title">{title}</h1>
+        {page_view}
+    }
+}
+
+/// The summary list of the check page, with a "Change" link per answer.
+#[component]
+fn CheckAnswers() -> impl IntoView {
+    let state = expect_context::<SurveyState>();
+    move || {
+        let answers = state.answers.get();
+        let errors = state.errors.get();
+        state.questionnaire.with_value(|q| {
+            q.sections
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| q.section_shown(s, &answers))
+                .map(|(index, s)| {
+                    let rows = s
+                        .questions
+                        .iter()
+                        .filter(|qu| !matches!(qu.kind, Kind::Info) && q.question_shown(s, qu, &answers))
+                        .map(|qu| {
+                            let answer = describe(qu, answers.get(&qu.id));
+                            let missing = errors.contains_key(&qu.id);
+                            let id = qu.id.clone();
+                            let change = move |ev: leptos::ev::MouseEvent| {
+                                ev.prevent_default();
+                                state.go(index);
+                                focus_question(&id);
+                            };
+                            view! {
+                                <div class="summary-row" class:summary-missing=missing>
+                                    <dt>{qu.text.get(LANG).to_owned()}</dt>
+                                    <dd class="summary-answer">{answer}</dd>
+                                    <dd class="summary-change">
+                                        <a href=format!("#q-{}", qu.id) on:click=change>
+                                            "Change"<span class="visually-hidden">{format!(" {}", qu.text.get(LANG))}</span>
+                                        </a>
+                                    </dd>
+                                </div>
+                            }
+                        })
+                        .collect_view();
+                    view! {
+                        <h3 class="summary-heading">{s.title.get(LANG).to_owned()}</h3>
+                        <dl class="summary">{rows}</dl>
+                    }
+                })
+                .collect_view()
+        })
+    }
+}
+
+/// The answer as the student would say it, for the check page.
+fn describe(q: &Question, a: Option<&Answer>) -> Vec<String> {
+    let label = |options: &[survey_core::Opt], v: &str| {
+        if v == PREFER_NOT_TO_SAY {
+            return "Prefer not to say".to_owned();
+        }
+        options.iter().find(|o| o.value == v).map(|o| o.label.get(LANG).to_owned()).unwrap_or_else(|| v.to_owned())
+    };
+    let Some(a) = a else { return vec!["Not answered".into()] };
+    match (&q.kind, a) {
+        (Kind::Single { options, .. }, Answer::Text(v)) => vec![label(options, v)],
+        (Kind::Multiple { options, .. }, Answer::Many(vs)) => vs.iter().map(|v| label(options, v)).collect(),
+        (Kind::Likert { scale, statements, .. }, Answer::Grid(g)) => statements
+            .iter()
+            .map(|s| {
+                let v = g.get(&s.id).map_or("Not answered".to_owned(), |v| label(scale, v));
+                format!("{}: {v}", s.text.get(LANG))
+            })
+            .collect(),
+        (Kind::Consent, Answer::Bool(true)) => vec!["Yes".into()],
+        (_, Answer::Number(n)) => vec![n.to_string()],
+        (_, Answer::Text(s)) => vec![s.clone()],
+        _ => vec!["Not answered".into()],
+    }
+    .into_iter()
+    .collect()
+}
