@@ -10,11 +10,12 @@ use leptos::prelude::*;
 #[component]
 pub fn App() -> impl IntoView {
     let loaded = LocalResource::new(|| load(browser::query_param("questionnaire")));
-    move || match loaded.get() {
+    let body = move || match loaded.get() {
         None => view! { <p class="loading" role="status">"Loading the questionnaire…"</p> }.into_any(),
         Some(Err(e)) => view! { <ErrorPage error=e /> }.into_any(),
         Some(Ok(l)) => view! { <Loaded loaded=l /> }.into_any(),
-    }
+    };
+    view! { <main id="main" class="page">{body}</main> }
 }
 
 #[component]
