@@ -1,0 +1,85 @@
+import { test as base, expect, Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import * as fs from 'fs';
+
+export const questionnaire = JSON.parse(
+  fs.readFileSync('public/questionnaires/balint-end-of-cohort.json', 'utf8'));
+
+/** Every answerable question id of the default questionnaire, in order. */
+export const questionIds: string[] = questionnaire.sections.flatMap(
+  (s: any) => s.questions.map((q: any) => q.id));
+
+/** A survey page opened fresh, with helpers to answer it the way a student would. */
+export class Survey {
+  constructor(public readonly page: Page) {}
+
+  async open(query = '') {
+    await this.page.goto(`/${query}`);
+    await expect(this.page.locator('.progress, .error-page, .notice').first()).toBeVisible();
+  }
+
+  heading() { return this.page.locator('h2.page-title'); }
+
+  async next() { await this.page.getByRole('button', { name: 'Next' }).click(); }
+
+  async answerAbout(sessions = '5') {
+    await this.page.getByRole('radio', { name: 'Wednesday lunchtime' }).check();
+    await this.page.getByLabel('How many of the 6 sessions did you attend?').fill(sessions);
+  }
+
+  async answerExperience() {
+    await this.page.getByRole('radio', { name: 'Positive', exact: true }).check();
+    for (const s of questionnaire.sections[1].questions[1].statements) {
+      await this.page.getByRole('group', { name: s.text }).getByRole('radio', { name: 'Agree', exact: true }).check();
+    }
+    await this.page.getByRole('group', { name: /recommend/ }).getByRole('radio', { name: '9', exact: true }).check();
+  }
+
+  async answerThoughts(valued = 'Hearing how others cope.') {
+    await this.page.getByLabel('What did you value most about the group?').fill(valued);
+    await this.page.getByLabel('What should change?').fill('More sessions near exams.');
+  }
+
+  async consent() { await this.page.getByRole('checkbox').check(); }
+
+  /** Answers every page and arrives at "Check your answers". */
+  async completeToCheckPage(opts: { sessions?: string; valued?: string } = {}) {
+    await this.answerAbout(opts.sessions);
+    await this.next();
+    if (opts.sessions && Number(opts.sessions) < 4) {
+      // The follow-up appears on the first page; it is optional.
+    }
+    await this.answerExperience();
+    await this.next();
+    await this.answerThoughts(opts.valued);
+    await this.next();
+    await this.consent();
+    await this.next();
+    await expect(this.heading()).toHaveText('Check your answers');
+  }
+
+  /** axe-core on the current page: WCAG 2.1 A and AA rules. */
+  async expectNoAxeViolations() {
+    const results = await new AxeBuilder({ page: this.page })
+      .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
+      .analyze();
+    const summary = results.violations.map(v => `${v.id}: ${v.nodes.map(n => n.target.join(' ')).join(', ')}`);
+    expect(summary, 'axe violations').toEqual([]);
+  }
+
+  async screenshot(name: string) {
+    await this.page.screenshot({ path: `e2e-output/screenshots/${name}.png`, fullPage: true });
+  }
+}
+
+export const test = base.extend<{ survey: Survey }>({
+  survey: async ({ page }, use) => {
+    // Surface app crashes (a wasm panic logs to the console) as test failures.
+    const errors: string[] = [];
+    page.on('pageerror', e => errors.push(e.message));
+    await use(new Survey(page));
+    expect(errors, 'uncaught page errors').toEqual([]);
+  },
+});
+
+export { expect };

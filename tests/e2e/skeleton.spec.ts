@@ -1,0 +1,123 @@
+import { test, expect, questionIds, questionnaire } from './fixtures';
+
+test('every question is reachable with Next and has an accessible name', async ({ survey, page }) => {
+  await survey.open();
+  const seen = new Set<string>();
+  const record = async () => {
+    for (const id of questionIds) {
+      if (await page.locator(`#q-${id}`).count()) seen.add(id);
+    }
+    // Every form control on the page has an accessible name.
+    for (const control of await page.locator('input, textarea').all()) {
+      await expect(control).toHaveAccessibleName(/\S/);
+    }
+  };
+  await expect(page.locator('.progress')).toHaveText('Section 1 of 4');
+  await survey.answerAbout('2'); // fewer than 4 sessions shows the follow-up
+  await expect(page.locator('#q-attendance_barriers')).toBeVisible();
+  await record();
+  await survey.next();
+  await expect(page.locator('.progress')).toHaveText('Section 2 of 4');
+  await survey.answerExperience();
+  await record();
+  await survey.next();
+  await survey.answerThoughts();
+  await record();
+  await survey.next();
+  await survey.consent();
+  await record();
+  await survey.next();
+  await expect(survey.heading()).toHaveText('Check your answers');
+  expect([...seen].sort()).toEqual([...questionIds].sort());
+});
+
+test('the check page lists the answers given and links back to change them', async ({ survey, page }) => {
+  await survey.open();
+  await survey.completeToCheckPage({ valued: 'The honesty of the group.' });
+  const summary = page.locator('dl.summary');
+  await expect(summary).toContainText('Wednesday lunchtime');
+  await expect(summary).toContainText('5');
+  await expect(summary).toContainText('Positive');
+  await expect(summary).toContainText('The group felt like a safe place to share difficult experiences.: Agree');
+  await expect(summary).toContainText('9');
+  await expect(summary).toContainText('The honesty of the group.');
+  await expect(summary).toContainText('Yes');
+  // Change goes back to the right page with the field focused.
+  await page.getByRole('link', { name: /Change What did you value most/ }).click();
+  await expect(survey.heading()).toHaveText('In your own words');
+  await expect(page.getByLabel('What did you value most about the group?')).toBeFocused();
+});
+
+test('a broken questionnaire file shows the friendly error page', async ({ survey, page }) => {
+  await page.route('**/questionnaires/balint-end-of-cohort.json', route =>
+    route.fulfill({ status: 200, contentType: 'application/json',
+      body: JSON.stringify({ ...questionnaire, sections: [{ id: 's', title: 'S', questions: [
+        { id: 'q7', type: 'number', text: 'How many?', min: 5, max: 3 }] }] }) }));
+  await survey.open();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sorry, the questionnaire cannot be opened');
+  await page.getByText('Technical details for the programme team').click();
+  await expect(page.locator('.technical')).toContainText('question "q7": min 5 is greater than max 3');
+  await survey.expectNoAxeViolations();
+  await survey.screenshot('error-page');
+});
+
+test('a missing questionnaire file shows the error page too', async ({ survey, page }) => {
+  await page.route('**/questionnaires/balint-end-of-cohort.json', route => route.fulfill({ status: 404, body: 'gone' }));
+  await survey.open();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sorry, the questionnaire cannot be opened');
+  await expect(page.locator('.technical')).toContainText('HTTP 404');
+});
+
+test('axe reports no violations on any page, light and dark, and nothing scrolls sideways at 320 px', async ({ survey, page }) => {
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.setViewportSize({ width: 320, height: 700 });
+    await survey.open();
+    const names = ['1-about', '2-experience', '3-thoughts', '4-consent'];
+    const fill = [() => survey.answerAbout('2'), () => survey.answerExperience(),
+      () => survey.answerThoughts(), () => survey.consent()];
+    for (let i = 0; i < names.length; i++) {
+      await survey.expectNoAxeViolations();
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow, `horizontal scroll on ${names[i]}`).toBeLessThanOrEqual(0);
+      await survey.screenshot(`${names[i]}-${scheme}`);
+      await fill[i]();
+      await survey.next();
+    }
+    await expect(survey.heading()).toHaveText('Check your answers');
+    await survey.expectNoAxeViolations();
+    await survey.screenshot(`5-check-${scheme}`);
+  }
+});
+
+test('Next on an incomplete page shows the error summary; its link focuses the field', async ({ survey, page }) => {
+  await survey.open();
+  await survey.next();
+  const summary = page.locator('.error-summary');
+  await expect(summary).toBeVisible();
+  await expect(summary).toBeFocused();
+  await expect(summary.getByRole('link')).toHaveCount(2);
+  await summary.getByRole('link', { name: /How many of the 6 sessions/ }).click();
+  await expect(page.getByLabel('How many of the 6 sessions did you attend?')).toBeFocused();
+  const input = page.getByLabel('How many of the 6 sessions did you attend?');
+  await expect(input).toHaveAttribute('aria-invalid', 'true');
+  await expect(input).toHaveAttribute('aria-describedby', /sessions-error/);
+  await survey.expectNoAxeViolations();
+  await survey.screenshot('error-summary');
+});
+
+test('tap targets are at least 44 px and inputs use 16 px text', async ({ survey, page }) => {
+  await survey.open();
+  await survey.answerAbout();
+  await survey.next();
+  for (const el of await page.locator('.choice, .button').all()) {
+    const box = await el.boundingBox();
+    expect(box!.height).toBeGreaterThanOrEqual(44);
+    expect(box!.width).toBeGreaterThanOrEqual(44);
+  }
+  await survey.next(); // incomplete: stays
+  await survey.answerExperience();
+  await survey.next();
+  const size = await page.getByLabel('What should change?').evaluate(e => getComputedStyle(e).fontSize);
+  expect(parseFloat(size)).toBeGreaterThanOrEqual(16);
+});
