@@ -36,3 +36,78 @@ pub fn remove_boot_placeholder() {
         el.remove();
     }
 }
+
+/// "earlier today", "yesterday", a weekday within the week, else a date.
+/// Local time, shown to the student only.
+pub fn day_name(ms: f64) -> String {
+    let then = js_sys::Date::new(&ms.into());
+    let now = js_sys::Date::new_0();
+    let midnight = |d: &js_sys::Date| {
+        let m = js_sys::Date::new(&d.get_time().into());
+        m.set_hours(0);
+        m.set_minutes(0);
+        m.set_seconds(0);
+        m.set_milliseconds(0);
+        m.get_time()
+    };
+    let days = ((midnight(&now) - midnight(&then)) / 86_400_000.0).round() as i64;
+    const DAYS: [&str; 7] = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+    const MONTHS: [&str; 12] =
+        ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+    match days {
+        i64::MIN..=0 => "earlier today".into(),
+        1 => "yesterday".into(),
+        2..=6 => DAYS[then.get_day() as usize % 7].into(),
+        _ => format!("{} {}", then.get_date(), MONTHS[then.get_month() as usize % 12]),
+    }
+}
+
+/// Asks the browser not to evict our storage (best effort, once).
+pub fn request_persistent_storage() {
+    if let Some(w) = web_sys::window() {
+        if let Ok(p) = w.navigator().storage().persist() {
+            drop(wasm_bindgen_futures::JsFuture::from(p));
+        }
+    }
+}
+
+/// A `performance.measure` span, readable by tests and DevTools as a real
+/// in-browser timing.
+pub struct Measure(&'static str);
+
+impl Measure {
+    pub fn start(name: &'static str) -> Self {
+        if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+            let _ = p.mark(name);
+        }
+        Measure(name)
+    }
+
+    pub fn end(self) {
+        if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+            let _ = p.measure_with_start_mark(self.0, self.0);
+        }
+    }
+}
+
+/// Offers `contents` as a file download (no server involved).
+pub fn download(filename: &str, contents: &str) {
+    let parts = js_sys::Array::of1(&contents.into());
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type("application/json");
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else { return };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
+    if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+        if let Ok(a) = doc.create_element("a") {
+            let a: web_sys::HtmlAnchorElement = a.unchecked_into();
+            a.set_href(&url);
+            a.set_download(filename);
+            if let Some(body) = doc.body() {
+                let _ = body.append_child(&a);
+                a.click();
+                a.remove();
+            }
+        }
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}

@@ -9,10 +9,12 @@
 
 mod app;
 pub mod browser;
+pub mod drafts;
 pub mod fields;
 pub mod load;
 pub mod messages;
 pub mod state;
+pub mod storage;
 mod survey;
 
 pub use app::App;

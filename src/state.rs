@@ -42,6 +42,14 @@ impl SurveyState {
         }
     }
 
+    /// Back to an empty questionnaire on its first page.
+    pub fn reset(&self) {
+        self.answers.set(Answers::new());
+        self.errors.set(BTreeMap::new());
+        self.touched.set(BTreeSet::new());
+        self.go(0);
+    }
+
     /// The check page's index.
     pub fn check_page(&self) -> usize {
         self.questionnaire.with_value(|q| q.sections.len())

@@ -1,0 +1,242 @@
+//! `collector-bench`: ingest throughput and latency of the receiver.
+//!
+//! Starts a receiver in-process on a temporary database (durable writes on,
+//! as in production), then drives N concurrent keep-alive connections on
+//! loopback, each posting unique valid submissions until the time is up.
+//! Bounded in time and count; talks to 127.0.0.1 only.
+//!
+//! ```sh
+//! cargo run -p collector --profile server --bin collector-bench -- --seconds 10
+//! ```
+//!
+//! The client is a few lines of HTTP/1.1 by hand so the receiver does not
+//! pull an HTTP client into its dependencies.
+
+use collector::Config;
+use std::collections::hash_map::RandomState;
+use std::hash::{BuildHasher, Hasher};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use survey_core::period::{period, Granularity};
+use survey_core::submission::uuid_v4_from_bytes;
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpStream;
+
+const USAGE: &str = "Usage: collector-bench [--seconds N (1-300, default 10)] [--connections N (1-64, default 16)]
+                       [--max-requests N (default 2000000)] [--questionnaires-dir DIR]";
+
+struct Args {
+    seconds: u64,
+    connections: usize,
+    max_requests: u64,
+    questionnaires: PathBuf,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut a = Args {
+        seconds: 10,
+        connections: 16,
+        max_requests: 2_000_000,
+        questionnaires: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../public/questionnaires"),
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
+        let num = |v: String| v.parse::<u64>().map_err(|_| format!("{flag}: \"{v}\" is not a number"));
+        match flag.as_str() {
+            "--seconds" => a.seconds = num(value()?)?,
+            "--connections" => a.connections = num(value()?)? as usize,
+            "--max-requests" => a.max_requests = num(value()?)?,
+            "--questionnaires-dir" => a.questionnaires = value()?.into(),
+            "-h" | "--help" => return Err(String::new()),
+            other => return Err(format!("unknown argument \"{other}\"")),
+        }
+    }
+    if !(1..=300).contains(&a.seconds) || !(1..=64).contains(&a.connections) || a.max_requests == 0 {
+        return Err("out of range".into());
+    }
+    Ok(a)
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args() {
+        Ok(a) => a,
+        Err(e) => {
+            if !e.is_empty() {
+                eprintln!("collector-bench: {e}");
+            }
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("collector-bench: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(bench(args)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("collector-bench: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+struct TaskResult {
+    latencies_us: Vec<u64>,
+    failed: u64,
+}
+
+async fn bench(args: Args) -> Result<(), String> {
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_err(|e| e.to_string())?.as_nanos();
+    let tmp = std::env::temp_dir().join(format!("collector-bench-{}-{nanos}", std::process::id()));
+    let config = Config {
+        listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+        database: tmp.join("bench.sqlite"),
+        dist_dir: tmp.join("dist"),
+        questionnaires_dir: args.questionnaires.clone(),
+        ..Config::default()
+    };
+    let server = collector::bind(config).await.map_err(|e| e.to_string())?;
+    let addr = server.local_addr().map_err(|e| e.to_string())?;
+    let state = server.state().clone();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let serving = tokio::spawn(server.run(async {
+        let _ = stopped.await;
+    }));
+
+    let now_ms = nanos as f64 / 1e6;
+    let month = period(Granularity::Month, now_ms);
+    let seed = RandomState::new().build_hasher().finish();
+    let started = Instant::now();
+    let deadline = started + Duration::from_secs(args.seconds);
+    let per_task = args.max_requests.div_ceil(args.connections as u64);
+    let mut tasks = Vec::new();
+    for task in 0..args.connections {
+        let month = month.clone();
+        tasks.push(tokio::spawn(async move { client(addr, task as u64, seed, &month, deadline, per_task).await }));
+    }
+    let mut latencies = Vec::new();
+    let mut failed = 0;
+    for t in tasks {
+        let r = t.await.map_err(|e| e.to_string())??;
+        latencies.extend(r.latencies_us);
+        failed += r.failed;
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let stored = state.store().count().await.map_err(|e| e.to_string())?;
+    let _ = stop.send(());
+    let _ = serving.await;
+    let _ = std::fs::remove_dir_all(&tmp);
+
+    latencies.sort_unstable();
+    let n = latencies.len();
+    let pct = |p: usize| latencies.get((n * p / 100).min(n.saturating_sub(1))).copied().unwrap_or(0) as f64 / 1000.0;
+    println!(
+        "collector-bench: {} connections, {:.1} s, loopback, durable writes (WAL, synchronous=FULL)",
+        args.connections, elapsed
+    );
+    println!("requests: {n} ok (201), {failed} failed; rows stored: {stored}");
+    println!("ingest rate: {:.0} req/s", n as f64 / elapsed);
+    println!("latency: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms", pct(50), pct(99), pct(100));
+    if failed > 0 || stored != n as i64 {
+        return Err(format!("{failed} requests failed or rows ({stored}) differ from successes ({n})"));
+    }
+    Ok(())
+}
+
+/// One keep-alive connection posting until the deadline or its share of the cap.
+async fn client(
+    addr: SocketAddr,
+    task: u64,
+    seed: u64,
+    month: &str,
+    deadline: Instant,
+    max: u64,
+) -> Result<TaskResult, String> {
+    let stream = TcpStream::connect(addr).await.map_err(|e| e.to_string())?;
+    stream.set_nodelay(true).map_err(|e| e.to_string())?;
+    let (read, mut write) = stream.into_split();
+    let mut read = BufReader::new(read);
+    let mut out = TaskResult { latencies_us: Vec::new(), failed: 0 };
+    let mut line = String::new();
+    let mut body_buf = Vec::new();
+    for i in 0..max {
+        if Instant::now() >= deadline {
+            break;
+        }
+        // Seed and connection in the first bytes, the counter in the last six;
+        // bytes 6 and 8 carry the version and variant bits, so keep them out.
+        let mut bytes = [0u8; 16];
+        bytes[..8].copy_from_slice(&seed.to_le_bytes());
+        bytes[..2].copy_from_slice(&(task as u16).to_le_bytes());
+        bytes[10..].copy_from_slice(&i.to_be_bytes()[2..]);
+        let id = uuid_v4_from_bytes(bytes);
+        let body = submission(&id, month, i);
+        let request = format!(
+            "POST /api/submissions HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
+             Idempotency-Key: {id}\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        let start = Instant::now();
+        write.write_all(request.as_bytes()).await.map_err(|e| e.to_string())?;
+        // Status line, headers, then Content-Length bytes of body.
+        line.clear();
+        read.read_line(&mut line).await.map_err(|e| e.to_string())?;
+        let status = line.split(' ').nth(1).unwrap_or("").to_owned();
+        let mut length = 0usize;
+        loop {
+            line.clear();
+            if read.read_line(&mut line).await.map_err(|e| e.to_string())? == 0 {
+                return Err("connection closed".into());
+            }
+            let l = line.trim_end();
+            if l.is_empty() {
+                break;
+            }
+            if let Some((k, v)) = l.split_once(':') {
+                if k.eq_ignore_ascii_case("content-length") {
+                    length = v.trim().parse().map_err(|_| "bad content-length".to_owned())?;
+                }
+            }
+        }
+        body_buf.resize(length, 0);
+        read.read_exact(&mut body_buf).await.map_err(|e| e.to_string())?;
+        let us = start.elapsed().as_micros() as u64;
+        if status == "201" {
+            out.latencies_us.push(us);
+        } else {
+            out.failed += 1;
+            if out.failed == 1 {
+                eprintln!("unexpected {status}: {}", String::from_utf8_lossy(&body_buf));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A valid, realistic response to the default questionnaire, varied by `i`.
+fn submission(id: &str, month: &str, i: u64) -> String {
+    let groups = ["monday-early", "monday-late", "wednesday", "thursday", "other"];
+    let group = groups[(i % 5) as usize];
+    let sessions = 4 + i % 3;
+    let agree = |k: u64| (1 + (i + k) % 5).to_string();
+    format!(
+        r#"{{"format":1,"submission_id":"{id}","questionnaire_id":"balint-end-of-cohort","questionnaire_version":"1","period":"{month}","app_version":"bench","answers":{{"group":"{group}","sessions":{sessions},"overall":"{}","agreement":{{"safe":"{}","learned":"{}","community":"{}","pace":"{}","facilitation":"{}","anxious":"{}","ethics":"{}","timetable":"{}"}},"recommend":{},"valued":"Hearing how others handled difficult conversations with patients and families.","change":"More sessions early in the year, fewer clashes with placements.","consent":true}}}}"#,
+        agree(0),
+        agree(1),
+        agree(2),
+        agree(3),
+        agree(4),
+        agree(5),
+        agree(6),
+        agree(7),
+        agree(8),
+        i % 11
+    )
+}

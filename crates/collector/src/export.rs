@@ -1,0 +1,374 @@
+//! Exports: one row per submission, one column per answer, plus a codebook
+//! describing every column.
+//!
+//! Columns are the union over every questionnaire version the receiver knows
+//! (in questionnaire order), then any answer keys found only in stored rows
+//! (a version no longer loaded), so an export never drops data.
+
+use crate::registry::Questionnaires;
+use crate::store::StoredRow;
+use serde::Serialize;
+use serde_json::{Map, Value};
+use std::collections::HashSet;
+use survey_core::{Answer, Kind, Questionnaire, Submission, PREFER_NOT_TO_SAY};
+
+/// Columns every row has, before the answers.
+pub const META_COLUMNS: [(&str, &str); 5] = [
+    ("submission_id", "Random UUID v4 made by the browser for this response"),
+    ("questionnaire_id", "Questionnaire answered"),
+    ("questionnaire_version", "Version of that questionnaire"),
+    ("period", "When, coarsely: YYYY-MM or ISO week YYYY-Www (no finer time is kept)"),
+    ("app_version", "Version of the survey app that sent the response"),
+];
+
+/// Label used for the "Prefer not to say" choice in the codebook.
+const PREFER_NOT_TO_SAY_LABEL: &str = "Prefer not to say";
+
+/// Where a column's values come from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Source {
+    Meta(usize),
+    Question(String),
+    Statement(String, String),
+}
+
+/// One export column.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    pub name: String,
+    pub source: Source,
+}
+
+/// Everything stored, flattened.
+pub struct Table {
+    pub columns: Vec<Column>,
+    pub rows: Vec<Submission>,
+}
+
+impl Table {
+    /// Parses stored rows and works out the columns.
+    pub fn build(known: &Questionnaires, stored: Vec<StoredRow>) -> Result<Table, String> {
+        let rows = stored
+            .into_iter()
+            .map(|r| serde_json::from_str::<Submission>(&r.body).map_err(|e| format!("stored row {}: {e}", r.seq)))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut columns: Vec<Column> = META_COLUMNS
+            .iter()
+            .enumerate()
+            .map(|(i, (name, _))| Column { name: (*name).to_owned(), source: Source::Meta(i) })
+            .collect();
+        let mut seen: HashSet<String> = columns.iter().map(|c| c.name.clone()).collect();
+        let mut add = |columns: &mut Vec<Column>, source: Source| {
+            let name = match &source {
+                Source::Meta(i) => META_COLUMNS[*i].0.to_owned(),
+                Source::Question(q) => q.clone(),
+                Source::Statement(q, s) => format!("{q}.{s}"),
+            };
+            if seen.insert(name.clone()) {
+                columns.push(Column { name, source });
+            }
+        };
+        for q in known.iter() {
+            for (_, question) in q.questions() {
+                match &question.kind {
+                    Kind::Info => {}
+                    Kind::Likert { statements, .. } => {
+                        for s in statements {
+                            add(&mut columns, Source::Statement(question.id.clone(), s.id.clone()));
+                        }
+                    }
+                    _ => add(&mut columns, Source::Question(question.id.clone())),
+                }
+            }
+        }
+        // Answers to questionnaires no longer loaded still get columns.
+        for row in &rows {
+            for (id, answer) in &row.answers {
+                match answer {
+                    Answer::Grid(grid) => {
+                        for s in grid.keys() {
+                            add(&mut columns, Source::Statement(id.clone(), s.clone()));
+                        }
+                    }
+                    _ => add(&mut columns, Source::Question(id.clone())),
+                }
+            }
+        }
+        Ok(Table { columns, rows })
+    }
+
+    /// The CSV export: header row, then one row per submission.
+    pub fn to_csv(&self) -> Result<Vec<u8>, csv::Error> {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record(self.columns.iter().map(|c| c.name.as_str()))?;
+        for row in &self.rows {
+            w.write_record(self.columns.iter().map(|c| csv_cell(cell(row, &c.source))))?;
+        }
+        w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+    }
+
+    /// The JSON export: `{"columns": [...], "rows": [{column: value}]}` with
+    /// values keeping their JSON type (numbers, true/false, lists for
+    /// multiple choice) and `null` where nothing was answered.
+    pub fn to_json(&self) -> Value {
+        let rows = self
+            .rows
+            .iter()
+            .map(|row| {
+                let obj: Map<String, Value> =
+                    self.columns.iter().map(|c| (c.name.clone(), json_cell(cell(row, &c.source)))).collect();
+                Value::Object(obj)
+            })
+            .collect();
+        serde_json::json!({
+            "columns": self.columns.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(),
+            "rows": Value::Array(rows),
+        })
+    }
+}
+
+/// One cell before formatting.
+enum Cell<'a> {
+    Empty,
+    Text(&'a str),
+    Answer(&'a Answer),
+}
+
+fn cell<'a>(row: &'a Submission, source: &Source) -> Cell<'a> {
+    match source {
+        Source::Meta(0) => Cell::Text(&row.submission_id),
+        Source::Meta(1) => Cell::Text(&row.questionnaire_id),
+        Source::Meta(2) => Cell::Text(&row.questionnaire_version),
+        Source::Meta(3) => Cell::Text(&row.period),
+        Source::Meta(_) => Cell::Text(&row.app_version),
+        Source::Question(q) => row.answers.get(q).map_or(Cell::Empty, Cell::Answer),
+        Source::Statement(q, s) => match row.answers.get(q) {
+            Some(Answer::Grid(grid)) => grid.get(s).map_or(Cell::Empty, |v| Cell::Text(v)),
+            _ => Cell::Empty,
+        },
+    }
+}
+
+fn csv_cell(cell: Cell<'_>) -> String {
+    match cell {
+        Cell::Empty => String::new(),
+        Cell::Text(t) => guard_formula(t),
+        Cell::Answer(a) => match a {
+            Answer::Text(t) => guard_formula(t),
+            // Formatted by us, so never a formula: keep "-3" a number.
+            Answer::Number(_) => serde_json::to_string(a).unwrap_or_default(),
+            Answer::Bool(b) => b.to_string(),
+            Answer::Many(v) => guard_formula(&v.join(";")),
+            Answer::Grid(_) => guard_formula(&serde_json::to_string(a).unwrap_or_default()),
+        },
+    }
+}
+
+fn json_cell(cell: Cell<'_>) -> Value {
+    match cell {
+        Cell::Empty => Value::Null,
+        Cell::Text(t) => Value::String(t.to_owned()),
+        Cell::Answer(a) => serde_json::to_value(a).unwrap_or(Value::Null),
+    }
+}
+
+/// Spreadsheets run cells that start with `=`, `+`, `-`, `@` (and tab or
+/// carriage return) as formulas; a leading `'` makes them plain text
+/// (OWASP "CSV injection").
+pub fn guard_formula(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_owned()
+    }
+}
+
+/// One choice in the codebook.
+#[derive(Debug, Clone, Serialize)]
+pub struct CodeOption {
+    pub value: String,
+    pub label: String,
+}
+
+/// One codebook row: what a column of one questionnaire version means.
+#[derive(Debug, Clone, Serialize)]
+pub struct CodebookEntry {
+    pub questionnaire_id: String,
+    pub questionnaire_version: String,
+    pub column: String,
+    pub section: String,
+    pub question: String,
+    pub statement: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub required: bool,
+    /// Shown only when an earlier answer allows (`show_if`); blanks may be structural.
+    pub conditional: bool,
+    pub reverse_scored: bool,
+    pub options: Vec<CodeOption>,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    pub step: Option<f64>,
+}
+
+/// The codebook: the meta columns, then every answer column of every known
+/// questionnaire version.
+pub fn codebook(known: &Questionnaires) -> Vec<CodebookEntry> {
+    let mut out: Vec<CodebookEntry> = META_COLUMNS
+        .iter()
+        .map(|(name, text)| CodebookEntry {
+            questionnaire_id: String::new(),
+            questionnaire_version: String::new(),
+            column: (*name).to_owned(),
+            section: String::new(),
+            question: (*text).to_owned(),
+            statement: None,
+            kind: "meta".into(),
+            required: true,
+            conditional: false,
+            reverse_scored: false,
+            options: Vec::new(),
+            min: None,
+            max: None,
+            step: None,
+        })
+        .collect();
+    for q in known.iter() {
+        codebook_for(q, &mut out);
+    }
+    out
+}
+
+fn codebook_for(q: &Questionnaire, out: &mut Vec<CodebookEntry>) {
+    let opts = |list: &[survey_core::Opt], pnts: bool| {
+        let mut v: Vec<CodeOption> =
+            list.iter().map(|o| CodeOption { value: o.value.clone(), label: o.label.get("en").to_owned() }).collect();
+        if pnts {
+            v.push(CodeOption { value: PREFER_NOT_TO_SAY.into(), label: PREFER_NOT_TO_SAY_LABEL.into() });
+        }
+        v
+    };
+    for (section, question) in q.questions() {
+        let base = CodebookEntry {
+            questionnaire_id: q.id.clone(),
+            questionnaire_version: q.version.clone(),
+            column: question.id.clone(),
+            section: section.title.get("en").to_owned(),
+            question: question.text.get("en").to_owned(),
+            statement: None,
+            kind: question.kind.name().to_owned(),
+            required: question.required,
+            conditional: question.show_if.is_some() || section.show_if.is_some(),
+            reverse_scored: false,
+            options: Vec::new(),
+            min: None,
+            max: None,
+            step: None,
+        };
+        match &question.kind {
+            Kind::Info => {}
+            Kind::Likert { scale, statements, prefer_not_to_say } => {
+                for s in statements {
+                    out.push(CodebookEntry {
+                        column: format!("{}.{}", question.id, s.id),
+                        statement: Some(s.text.get("en").to_owned()),
+                        reverse_scored: s.reverse,
+                        options: opts(scale, *prefer_not_to_say),
+                        ..base.clone()
+                    });
+                }
+            }
+            Kind::Single { options, prefer_not_to_say } => {
+                out.push(CodebookEntry { options: opts(options, *prefer_not_to_say), ..base })
+            }
+            Kind::Multiple { options, min, max } => out.push(CodebookEntry {
+                options: opts(options, false),
+                min: min.map(f64::from),
+                max: max.map(f64::from),
+                ..base
+            }),
+            Kind::Rating { min, max, min_label, max_label } => {
+                let mut options = Vec::new();
+                if let Some(l) = min_label {
+                    options.push(CodeOption { value: min.to_string(), label: l.get("en").to_owned() });
+                }
+                if let Some(l) = max_label {
+                    options.push(CodeOption { value: max.to_string(), label: l.get("en").to_owned() });
+                }
+                out.push(CodebookEntry {
+                    options,
+                    min: Some(*min as f64),
+                    max: Some(*max as f64),
+                    step: Some(1.0),
+                    ..base
+                })
+            }
+            Kind::Number { min, max, step } => out.push(CodebookEntry { min: *min, max: *max, step: *step, ..base }),
+            Kind::ShortText { min_length, max_length } | Kind::LongText { min_length, max_length } => {
+                out.push(CodebookEntry {
+                    min: min_length.map(f64::from),
+                    max: Some(f64::from(*max_length)),
+                    ..base
+                })
+            }
+            Kind::Consent => out.push(base),
+        }
+    }
+}
+
+/// The codebook as CSV; options as `value=label` joined by `;`.
+pub fn codebook_csv(entries: &[CodebookEntry]) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "questionnaire_id",
+        "questionnaire_version",
+        "column",
+        "section",
+        "question",
+        "statement",
+        "type",
+        "required",
+        "conditional",
+        "reverse_scored",
+        "options",
+        "min",
+        "max",
+        "step",
+    ])?;
+    let num = |v: Option<f64>| v.map(|n| serde_json::to_string(&Answer::Number(n)).unwrap_or_default()).unwrap_or_default();
+    for e in entries {
+        let options = e.options.iter().map(|o| format!("{}={}", o.value, o.label)).collect::<Vec<_>>().join(";");
+        w.write_record([
+            guard_formula(&e.questionnaire_id),
+            guard_formula(&e.questionnaire_version),
+            guard_formula(&e.column),
+            guard_formula(&e.section),
+            guard_formula(&e.question),
+            guard_formula(e.statement.as_deref().unwrap_or("")),
+            e.kind.clone(),
+            e.required.to_string(),
+            e.conditional.to_string(),
+            e.reverse_scored.to_string(),
+            guard_formula(&options),
+            num(e.min),
+            num(e.max),
+            num(e.step),
+        ])?;
+    }
+    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_guard() {
+        assert_eq!(guard_formula("=1+1"), "'=1+1");
+        assert_eq!(guard_formula("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(guard_formula("-2"), "'-2");
+        assert_eq!(guard_formula("fine = ok"), "fine = ok");
+        assert_eq!(csv_cell(Cell::Answer(&Answer::Number(-2.0))), "-2");
+        assert_eq!(csv_cell(Cell::Answer(&Answer::Many(vec!["a".into(), "b".into()]))), "a;b");
+    }
+}

@@ -1,0 +1,146 @@
+//! The submission checks as pure functions of headers and bytes, so the HTTP
+//! handler, the property tests and the fuzz target all run the same path.
+//!
+//! Order matters only for which error a doubly-wrong request gets: transport
+//! and framing problems (400) come before content problems (422).
+
+use crate::error::ApiError;
+use crate::registry::Questionnaires;
+use serde_json::error::Category;
+use sha2::{Digest, Sha256};
+use survey_core::submission::{is_uuid_v4, FORMAT};
+use survey_core::{Questionnaire, Submission};
+
+/// Longest `app_version` accepted; it is a version string, not a message.
+pub const MAX_APP_VERSION: usize = 64;
+
+/// A submission that parsed and passed the header checks.
+#[derive(Debug, Clone)]
+pub struct Incoming {
+    pub submission: Submission,
+    /// The submission re-serialised: field order fixed, answers sorted, no
+    /// whitespace. Two posts are "the same" exactly when these are equal, so
+    /// key order and formatting never turn a retry into a conflict.
+    pub canonical: String,
+    /// Hex SHA-256 of `canonical`; returned as the receipt.
+    pub digest: String,
+}
+
+/// Checks the content type and `Idempotency-Key`, and parses the body.
+///
+/// `idempotency_key` is `Some(Err(()))` when the header is present but not
+/// text; that can never equal a UUID.
+pub fn parse(
+    content_type: Option<&str>,
+    idempotency_key: Option<Result<&str, ()>>,
+    body: &[u8],
+) -> Result<Incoming, ApiError> {
+    if !content_type.is_some_and(is_json) {
+        return Err(ApiError::ContentType);
+    }
+    let key = idempotency_key.ok_or(ApiError::MissingIdempotencyKey)?;
+    let submission: Submission = serde_json::from_slice(body).map_err(|e| match e.classify() {
+        Category::Data => ApiError::InvalidBody(e.to_string()),
+        Category::Syntax | Category::Eof => ApiError::MalformedJson(e.to_string()),
+        Category::Io => ApiError::BodyRead(e.to_string()),
+    })?;
+    if key.ok().map(str::trim) != Some(submission.submission_id.as_str()) {
+        return Err(ApiError::IdempotencyKeyMismatch);
+    }
+    if !is_uuid_v4(&submission.submission_id) {
+        return Err(ApiError::InvalidSubmissionId);
+    }
+    let canonical = serde_json::to_string(&submission).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let digest = hex(&Sha256::digest(canonical.as_bytes()));
+    Ok(Incoming { submission, canonical, digest })
+}
+
+/// Checks the content against what this receiver knows; returns the
+/// questionnaire the answers belong to.
+pub fn check<'q>(known: &'q Questionnaires, s: &Submission) -> Result<&'q Questionnaire, ApiError> {
+    if s.format != FORMAT {
+        return Err(ApiError::UnsupportedFormat { got: s.format });
+    }
+    if !survey_core::period::is_valid_period(&s.period) {
+        return Err(ApiError::InvalidPeriod(s.period.clone()));
+    }
+    if s.app_version.is_empty() || s.app_version.chars().count() > MAX_APP_VERSION || s.app_version.chars().any(char::is_control)
+    {
+        return Err(ApiError::Unprocessable {
+            code: "invalid_app_version",
+            message: format!("app_version must be 1 to {MAX_APP_VERSION} characters without control characters"),
+        });
+    }
+    let Some(q) = known.get(&s.questionnaire_id, &s.questionnaire_version) else {
+        return Err(ApiError::UnknownQuestionnaire {
+            id: s.questionnaire_id.clone(),
+            version: s.questionnaire_version.clone(),
+            known: known.versions_of(&s.questionnaire_id),
+        });
+    };
+    let errors = survey_core::validate::validate_all(q, &s.answers);
+    if !errors.is_empty() {
+        return Err(ApiError::InvalidAnswers(errors));
+    }
+    Ok(q)
+}
+
+/// `application/json` or `application/<anything>+json`, any parameters.
+fn is_json(content_type: &str) -> bool {
+    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(HEX[(b >> 4) as usize] as char);
+        s.push(HEX[(b & 15) as usize] as char);
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ID: &str = "0f8fad5b-d9cb-469f-a165-70867728950e";
+
+    fn body(id: &str) -> String {
+        format!(
+            r#"{{"format":1,"submission_id":"{id}","questionnaire_id":"q","questionnaire_version":"1",
+               "period":"2026-11","app_version":"0.1.0","answers":{{"b":2,"a":"x"}}}}"#
+        )
+    }
+
+    #[test]
+    fn canonical_ignores_order_and_whitespace() {
+        let a = parse(Some("application/json"), Some(Ok(ID)), body(ID).as_bytes()).unwrap();
+        let reordered = format!(
+            r#"{{ "answers": {{"a":"x","b":2.0}}, "app_version":"0.1.0", "period":"2026-11",
+               "questionnaire_version":"1","questionnaire_id":"q","submission_id":"{ID}","format":1 }}"#
+        );
+        let b = parse(Some("application/json; charset=utf-8"), Some(Ok(ID)), reordered.as_bytes()).unwrap();
+        assert_eq!(a.canonical, b.canonical);
+        assert_eq!(a.digest, b.digest);
+        assert_eq!(a.digest.len(), 64);
+    }
+
+    #[test]
+    fn framing_errors() {
+        let ok = body(ID);
+        let code = |ct: Option<&str>, key: Option<Result<&str, ()>>, b: &str| parse(ct, key, b.as_bytes()).unwrap_err().code();
+        assert_eq!(code(None, Some(Ok(ID)), &ok), "unsupported_content_type");
+        assert_eq!(code(Some("text/plain"), Some(Ok(ID)), &ok), "unsupported_content_type");
+        assert_eq!(code(Some("application/json"), None, &ok), "missing_idempotency_key");
+        assert_eq!(code(Some("application/json"), Some(Err(())), &ok), "idempotency_key_mismatch");
+        assert_eq!(code(Some("application/json"), Some(Ok("other")), &ok), "idempotency_key_mismatch");
+        assert_eq!(code(Some("application/json"), Some(Ok(ID)), "{"), "malformed_json");
+        assert_eq!(code(Some("application/json"), Some(Ok(ID)), r#"{"format": }"#), "malformed_json");
+        assert_eq!(code(Some("application/json"), Some(Ok(ID)), r#"{"format":"1"}"#), "invalid_body");
+        let not_v4 = "0f8fad5b-d9cb-169f-a165-70867728950e";
+        assert_eq!(code(Some("application/json"), Some(Ok(not_v4)), &body(not_v4)), "invalid_submission_id");
+        assert!(is_json("Application/Problem+JSON"));
+    }
+}

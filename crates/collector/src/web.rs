@@ -1,0 +1,198 @@
+//! Static files, response headers and the request log.
+
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use std::convert::Infallible;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+use tower::ServiceExt;
+use tower_http::services::{ServeDir, ServeFile};
+
+/// For files whose name carries a content hash: they never change.
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
+/// Serves `dist` at `/`. Paths without a file extension that match no file
+/// get `index.html` (client-side routes); missing assets stay 404 so a broken
+/// build is not hidden behind an HTML page served as JavaScript.
+pub fn static_files(dist: &Path) -> Router {
+    let index = dist.join("index.html");
+    let spa = tower::service_fn(move |req: Request| spa_fallback(index.clone(), req));
+    let serve = ServeDir::new(dist).append_index_html_on_directories(true).fallback(spa);
+    Router::new().fallback_service(serve).layer(middleware::from_fn(cache_control))
+}
+
+async fn spa_fallback(index: PathBuf, req: Request) -> Result<Response, Infallible> {
+    let last = req.uri().path().rsplit('/').next().unwrap_or("");
+    if last.contains('.') || !matches!(*req.method(), Method::GET | Method::HEAD) {
+        return Ok((StatusCode::NOT_FOUND, "not found").into_response());
+    }
+    let res = ServeFile::new(index).oneshot(req).await?;
+    Ok(res.map(Body::new))
+}
+
+/// `no-cache` (always revalidate) for everything that may change in place —
+/// index.html, config.json, sw.js, questionnaires — so a new deployment is
+/// seen at once; a long immutable lifetime only for content-hashed assets.
+async fn cache_control(req: Request, next: Next) -> Response {
+    let hashed = is_hashed_asset(req.uri().path());
+    let mut res = next.run(req).await;
+    let ok = res.status().is_success() || res.status() == StatusCode::NOT_MODIFIED;
+    let value = if hashed && ok { IMMUTABLE } else { "no-cache" };
+    res.headers_mut().entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static(value));
+    res
+}
+
+/// True for trunk-style names: `name-<16+ hex>.ext` or `name-<hex>_bg.wasm`.
+pub fn is_hashed_asset(path: &str) -> bool {
+    let file = path.rsplit('/').next().unwrap_or("");
+    let Some((stem, _ext)) = file.split_once('.') else {
+        return false;
+    };
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    stem.rsplit_once('-')
+        .is_some_and(|(_, hash)| hash.len() >= 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// The CSP to send: `csp` with a `'sha256-…'` source added to `script-src`
+/// for each inline `<script>` in `dist/index.html`.
+///
+/// Trunk writes a small inline module script that loads the wasm; a policy of
+/// `script-src 'self'` would block it, and `'unsafe-inline'` would let any
+/// injected script run too. A hash allows exactly that script and nothing
+/// else. Computed at start: restart the receiver after rebuilding `dist/`.
+pub fn csp_for(csp: &str, dist: &Path) -> String {
+    let Ok(html) = std::fs::read_to_string(dist.join("index.html")) else {
+        return csp.to_owned();
+    };
+    let hashes = inline_script_hashes(&html);
+    if hashes.is_empty() {
+        return csp.to_owned();
+    }
+    let mut found = false;
+    let directives: Vec<String> = csp
+        .split(';')
+        .map(|d| {
+            let d = d.trim();
+            if d.split_whitespace().next().is_some_and(|name| name.eq_ignore_ascii_case("script-src")) {
+                found = true;
+                format!("{d} {}", hashes.join(" "))
+            } else {
+                d.to_owned()
+            }
+        })
+        .filter(|d| !d.is_empty())
+        .collect();
+    if !found {
+        tracing::warn!("csp has no script-src; the inline scripts of index.html may be blocked");
+    }
+    directives.join("; ")
+}
+
+/// `'sha256-<base64>'` of the content of every `<script>` without `src`.
+pub fn inline_script_hashes(html: &str) -> Vec<String> {
+    use sha2::{Digest, Sha256};
+    let lower = html.to_ascii_lowercase();
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some(start) = lower[at..].find("<script").map(|i| at + i) {
+        let Some(tag_end) = lower[start..].find('>').map(|i| start + i) else { break };
+        let Some(close) = lower[tag_end..].find("</script").map(|i| tag_end + i) else { break };
+        let tag = &lower[start..tag_end];
+        let has_src = tag.split(|c: char| c.is_whitespace()).any(|attr| attr.starts_with("src="));
+        let body = &html[tag_end + 1..close];
+        if !has_src && !body.is_empty() {
+            out.push(format!("'sha256-{}'", base64(&Sha256::digest(body.as_bytes()))));
+        }
+        at = close;
+    }
+    out
+}
+
+fn base64(bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut s = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                s.push(A[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                s.push('=');
+            }
+        }
+    }
+    s
+}
+
+/// One line per request: method, path, status, latency. Deliberately no
+/// client address, user agent, query string or body.
+///
+/// Stored submissions are logged at debug level only: a timestamped line per
+/// stored row, in arrival order, would give away each row's receive time.
+pub async fn log_request(req: Request, next: Next) -> Response {
+    let method = req.method().clone();
+    let path = req.uri().path().to_owned();
+    let start = Instant::now();
+    let res = next.run(req).await;
+    let ms = start.elapsed().as_secs_f64() * 1000.0;
+    let status = res.status();
+    if method == Method::POST && path == "/api/submissions" && status.is_success() {
+        tracing::debug!(target: "collector::http", "{method} {path} {} {ms:.1}ms", status.as_u16());
+    } else {
+        tracing::info!(target: "collector::http", "{method} {path} {} {ms:.1}ms", status.as_u16());
+    }
+    res
+}
+
+/// What a panicking handler answers (the `server` profile unwinds, so a bad
+/// request can never take the process down).
+pub fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    tracing::error!("a request handler panicked");
+    let body = serde_json::json!({ "error": "internal_error", "message": "internal error; please retry later" });
+    (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(body)).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashed_names() {
+        assert!(is_hashed_asset("/cohort-survey-1a2b3c4d5e6f7a8b_bg.wasm"));
+        assert!(is_hashed_asset("/cohort-survey-1a2b3c4d5e6f7a8b.js"));
+        assert!(is_hashed_asset("/style-1a2b3c4d5e6f7a8b.css"));
+        assert!(!is_hashed_asset("/index.html"));
+        assert!(!is_hashed_asset("/sw.js"));
+        assert!(!is_hashed_asset("/questionnaires/balint-end-of-cohort.json"));
+        assert!(!is_hashed_asset("/"));
+    }
+
+    #[test]
+    fn hashes_inline_scripts_only() {
+        let html = "<html><head><script type=\"module\" src=\"./x.js\"></script>\
+            <SCRIPT type=\"module\">alert(1)</SCRIPT><script>\n  import init from './a.js'; init();\n</script></head></html>";
+        assert_eq!(
+            inline_script_hashes(html),
+            ["'sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI='", "'sha256-OY3iKjiyJHvPM4VCRg8NjXva5VZrKD+A2nFdS31fvZI='"]
+        );
+        assert_eq!(base64(b"ab"), "YWI=");
+        assert_eq!(base64(b"a"), "YQ==");
+    }
+
+    #[test]
+    fn adds_hashes_to_script_src() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("index.html"), "<script>alert(1)</script>").unwrap();
+        let csp = csp_for("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; object-src 'none'", dir.path());
+        assert_eq!(
+            csp,
+            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI='; object-src 'none'"
+        );
+        assert_eq!(csp_for("default-src 'self'", Path::new("/nonexistent")), "default-src 'self'");
+    }
+}

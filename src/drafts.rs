@@ -1,0 +1,232 @@
+//! Drafts: every answer saved on the device as the student goes, restored on
+//! the page they left, migrated to a new questionnaire version, and never
+//! thrown away when something is wrong with storage.
+
+use crate::browser;
+use crate::state::SurveyState;
+use crate::storage::{Store, StoreError};
+use leptos::prelude::*;
+use std::time::Duration;
+use survey_core::draft::{migrate, Draft};
+
+/// All keys this app writes start with this.
+pub const PREFIX: &str = "cohort-survey:";
+/// Debounce for saving after a change.
+pub const SAVE_DELAY: Duration = Duration::from_millis(500);
+
+pub fn draft_key(questionnaire_id: &str) -> String {
+    format!("{PREFIX}draft:{questionnaire_id}")
+}
+
+/// Where an unreadable draft is moved, never deleted.
+pub fn quarantine_key(questionnaire_id: &str, now_ms: f64) -> String {
+    format!("{PREFIX}quarantine:{questionnaire_id}:{}", now_ms as u64)
+}
+
+/// Something the student should know about their saved answers.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Notice {
+    /// Answers from an earlier sitting were restored ("from Tuesday").
+    Restored { when: String },
+    /// A new questionnaire version: how many answers were carried over.
+    Migrated { kept: usize, dropped: usize },
+    /// The saved draft could not be read; it was set aside and kept.
+    Quarantined,
+    /// The browser will not let the page store anything.
+    NotPersistent,
+    /// Storage is full: answers are only in this page until it is freed.
+    QuotaFull,
+    /// Another tab saved newer answers, now shown here.
+    ChangedElsewhere,
+}
+
+/// The draft machinery of one survey.
+#[derive(Clone, Copy)]
+pub struct Drafts {
+    store: StoredValue<Store, LocalStorage>,
+    key: StoredValue<String>,
+    pub notices: RwSignal<Vec<Notice>>,
+    /// When the draft was last written (ms since epoch).
+    pub saved_at: RwSignal<Option<f64>>,
+    pending: StoredValue<Option<TimeoutHandle>>,
+}
+
+impl Drafts {
+    fn notify(&self, n: Notice) {
+        self.notices.update(|v| {
+            if !v.contains(&n) {
+                v.push(n)
+            }
+        });
+    }
+
+    pub fn dismiss(&self, n: &Notice) {
+        self.notices.update(|v| v.retain(|x| x != n));
+    }
+
+    /// The draft as it stands now.
+    pub fn current(state: SurveyState) -> Draft {
+        let (id, version) = state.questionnaire.with_value(|q| (q.id.clone(), q.version.clone()));
+        Draft {
+            questionnaire_id: id,
+            questionnaire_version: version,
+            answers: state.answers.get_untracked(),
+            page: state.page.get_untracked(),
+            saved_at: js_sys::Date::now(),
+        }
+    }
+
+    /// Saves now (cancelling a pending debounced save). Skips the write when
+    /// storage already holds these answers and page, so two tabs do not
+    /// echo each other's saves back and forth.
+    pub fn save_now(&self, state: SurveyState) {
+        if let Some(h) = self.pending.try_update_value(Option::take).flatten() {
+            h.clear();
+        }
+        let draft = Self::current(state);
+        let key = self.key.get_value();
+        let stored = self.store.with_value(|s| s.get(&key));
+        if let Some(old) = stored.as_deref().and_then(|s| Draft::from_json(s).ok()) {
+            if old.answers == draft.answers && old.page == draft.page {
+                return;
+            }
+        }
+        let perf = browser::Measure::start("draft-save");
+        let json = serde_json::to_string(&draft).unwrap_or_default();
+        match self.store.with_value(|s| s.set(&key, &json)) {
+            Ok(()) => {
+                perf.end();
+                self.saved_at.set(Some(draft.saved_at));
+                self.dismiss(&Notice::QuotaFull);
+            }
+            Err(StoreError::Quota) => self.notify(Notice::QuotaFull),
+            Err(StoreError::Failed(_)) => self.notify(Notice::NotPersistent),
+        }
+    }
+
+    /// Deletes the draft: only on the student's explicit "Start again" or
+    /// after the response is safely in the outbox.
+    pub fn clear(&self) {
+        self.store.with_value(|s| s.remove(&self.key.get_value()));
+        self.saved_at.set(None);
+    }
+}
+
+/// Restores the draft into `state`, then keeps it saved: 500 ms after each
+/// change, at once when the page is hidden or closed, and in step with other
+/// tabs through the `storage` event.
+///
+/// # Usage
+/// ```ignore
+/// let state = SurveyState::new(questionnaire);
+/// let drafts = use_drafts(state, Store::open());
+/// view! { <Notices drafts /> }
+/// ```
+pub fn use_drafts(state: SurveyState, store: Store) -> Drafts {
+    let qid = state.questionnaire.with_value(|q| q.id.clone());
+    let key = draft_key(&qid);
+    let persistent = store.is_persistent();
+    let drafts = Drafts {
+        store: StoredValue::new_local(store),
+        key: StoredValue::new(key.clone()),
+        notices: RwSignal::new(Vec::new()),
+        saved_at: RwSignal::new(None),
+        pending: StoredValue::new(None),
+    };
+    if !persistent {
+        drafts.notify(Notice::NotPersistent);
+    }
+    restore(state, drafts, &qid, &key);
+
+    // Debounced save on every change of answers or page (not on the first
+    // run, which is the restore itself).
+    Effect::new(move |first: Option<()>| {
+        state.answers.track();
+        state.page.track();
+        if first.is_none() {
+            return;
+        }
+        if let Some(h) = drafts.pending.try_update_value(Option::take).flatten() {
+            h.clear();
+        }
+        let handle = set_timeout_with_handle(move || drafts.save_now(state), SAVE_DELAY).ok();
+        drafts.pending.set_value(handle);
+    });
+
+    // Save at once when the student switches away or closes the page: a
+    // phone may kill a hidden tab without warning.
+    let flush = move || {
+        if drafts.pending.with_value(Option::is_some) {
+            drafts.save_now(state);
+        }
+    };
+    let on_hide = window_event_listener(leptos::ev::visibilitychange, move |_| {
+        if document().visibility_state() == web_sys::VisibilityState::Hidden {
+            flush();
+        }
+    });
+    let on_pagehide = window_event_listener(leptos::ev::pagehide, move |_| flush());
+
+    // Another tab wrote this draft: take its answers when they are newer.
+    let on_storage = window_event_listener(leptos::ev::storage, move |ev: web_sys::StorageEvent| {
+        if ev.key().as_deref() != Some(drafts.key.get_value().as_str()) {
+            return;
+        }
+        let Some(d) = ev.new_value().and_then(|v| Draft::from_json(&v).ok()) else { return };
+        if drafts.saved_at.get_untracked().is_some_and(|mine| mine >= d.saved_at) {
+            return;
+        }
+        if d.answers != state.answers.get_untracked() {
+            let m = state.questionnaire.with_value(|q| migrate(&d.answers, q));
+            state.answers.set(m.answers);
+            drafts.saved_at.set(Some(d.saved_at));
+            drafts.notify(Notice::ChangedElsewhere);
+        }
+    });
+
+    // Ask the browser to keep our storage once the student has started.
+    Effect::new(move |asked: Option<bool>| {
+        if asked == Some(true) {
+            return true;
+        }
+        let started = state.answers.with(|a| !a.is_empty());
+        if started {
+            browser::request_persistent_storage();
+        }
+        started
+    });
+
+    on_cleanup(move || {
+        on_hide.remove();
+        on_pagehide.remove();
+        on_storage.remove();
+    });
+    drafts
+}
+
+fn restore(state: SurveyState, drafts: Drafts, qid: &str, key: &str) {
+    let Some(raw) = drafts.store.with_value(|s| s.get(key)) else { return };
+    let draft = match Draft::from_json(&raw) {
+        Ok(d) if d.questionnaire_id == qid => d,
+        _ => {
+            // Keep the bad value where it can be recovered, then start fresh.
+            let moved = drafts.store.with_value(|s| s.set(&quarantine_key(qid, js_sys::Date::now()), &raw));
+            if moved.is_ok() {
+                drafts.store.with_value(|s| s.remove(key));
+            }
+            drafts.notify(Notice::Quarantined);
+            return;
+        }
+    };
+    let (version, m) = state.questionnaire.with_value(|q| (q.version.clone(), migrate(&draft.answers, q)));
+    if draft.questionnaire_version != version {
+        drafts.notify(Notice::Migrated { kept: m.kept, dropped: m.dropped });
+    }
+    if m.answers.is_empty() {
+        return;
+    }
+    state.answers.set(m.answers);
+    state.page.set(draft.page.min(state.check_page()));
+    drafts.saved_at.set(Some(draft.saved_at));
+    drafts.notify(Notice::Restored { when: browser::day_name(draft.saved_at) });
+}
