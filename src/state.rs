@@ -28,6 +28,9 @@ pub struct SurveyState {
     pub touched: RwSignal<BTreeSet<String>>,
     /// The error summary at the top of the page (after Next or Submit).
     pub summary: RwSignal<Vec<FieldError>>,
+    /// A question to focus once the next page has rendered (instead of the
+    /// page heading), set by "Change" and error-summary links.
+    pub focus_after_render: StoredValue<Option<String>>,
 }
 
 impl SurveyState {
@@ -39,6 +42,7 @@ impl SurveyState {
             errors: RwSignal::new(BTreeMap::new()),
             touched: RwSignal::new(BTreeSet::new()),
             summary: RwSignal::new(Vec::new()),
+            focus_after_render: StoredValue::new(None),
         }
     }
 
@@ -182,6 +186,19 @@ impl SurveyState {
     pub fn go(&self, page: usize) {
         self.summary.set(Vec::new());
         self.page.set(page.min(self.check_page()));
+    }
+
+    /// Shows the page holding question `id` and moves focus to its first
+    /// control, as GOV.UK error-summary and "Change" links do.
+    pub fn show_question(&self, id: &str) {
+        let Some(section) = self.section_of(id) else { return };
+        if self.page.get_untracked() == section {
+            let target = format!("q-{id}");
+            request_animation_frame(move || crate::browser::focus_first_control(&target));
+        } else {
+            self.focus_after_render.set_value(Some(id.to_owned()));
+            self.go(section);
+        }
     }
 
     /// The question with this id, if any.

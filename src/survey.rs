@@ -8,13 +8,6 @@ use leptos::html;
 use leptos::prelude::*;
 use survey_core::{Answer, Kind, Question, PREFER_NOT_TO_SAY};
 
-/// Moves focus to the first control of question `id` (after the page it is
-/// on has rendered), as GOV.UK error-summary links do.
-pub fn focus_question(id: &str) {
-    let id = id.to_owned();
-    request_animation_frame(move || browser::focus_first_control(&format!("q-{id}")));
-}
-
 /// The error summary: a list of links, each moving focus to its field.
 #[component]
 fn ErrorSummary(summary_ref: NodeRef<html::Div>) -> impl IntoView {
@@ -28,12 +21,7 @@ fn ErrorSummary(summary_ref: NodeRef<html::Div>) -> impl IntoView {
             let on_click = move |ev: leptos::ev::MouseEvent| {
                 ev.prevent_default();
                 // The field may be on another page (from the check page).
-                if let Some(section) = state.section_of(&id) {
-                    if state.page.get_untracked() != section {
-                        state.page.set(section);
-                    }
-                }
-                focus_question(&id);
+                state.show_question(&id);
             };
             view! { <li><a href=href on:click=on_click>{text}</a></li> }
         }).collect_view()
@@ -74,7 +62,9 @@ pub fn Survey(
         if prev.is_some_and(|p| p != page) {
             request_animation_frame(move || {
                 browser::scroll_to_top();
-                if let Some(h) = heading_ref.get_untracked() {
+                if let Some(id) = state.focus_after_render.try_update_value(Option::take).flatten() {
+                    browser::focus_first_control(&format!("q-{id}"));
+                } else if let Some(h) = heading_ref.get_untracked() {
                     let _ = h.focus();
                 }
             });
@@ -163,9 +153,8 @@ fn CheckAnswers() -> impl IntoView {
         state.questionnaire.with_value(|q| {
             q.sections
                 .iter()
-                .enumerate()
-                .filter(|(_, s)| q.section_shown(s, &answers))
-                .map(|(index, s)| {
+                .filter(|s| q.section_shown(s, &answers))
+                .map(|s| {
                     let rows = s
                         .questions
                         .iter()
@@ -176,8 +165,7 @@ fn CheckAnswers() -> impl IntoView {
                             let id = qu.id.clone();
                             let change = move |ev: leptos::ev::MouseEvent| {
                                 ev.prevent_default();
-                                state.go(index);
-                                focus_question(&id);
+                                state.show_question(&id);
                             };
                             view! {
                                 <div class="summary-row" class:summary-missing=missing>

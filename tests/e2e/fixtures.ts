@@ -18,6 +18,13 @@ export class Survey {
     await expect(this.page.locator('.progress, .error-page, .notice').first()).toBeVisible();
   }
 
+  /** Forgets every draft and outbox entry, then reloads. */
+  async clearStorage() {
+    await this.page.evaluate(() => localStorage.clear());
+    await this.page.reload();
+    await expect(this.page.locator('.progress')).toBeVisible();
+  }
+
   heading() { return this.page.locator('h2.page-title'); }
 
   async next() { await this.page.getByRole('button', { name: 'Next' }).click(); }

@@ -34,7 +34,7 @@ test('every question is reachable with Next and has an accessible name', async (
 test('the check page lists the answers given and links back to change them', async ({ survey, page }) => {
   await survey.open();
   await survey.completeToCheckPage({ valued: 'The honesty of the group.' });
-  const summary = page.locator('dl.summary');
+  const summary = page.locator('main');
   await expect(summary).toContainText('Wednesday lunchtime');
   await expect(summary).toContainText('5');
   await expect(summary).toContainText('Positive');
@@ -73,6 +73,7 @@ test('axe reports no violations on any page, light and dark, and nothing scrolls
     await page.emulateMedia({ colorScheme: scheme });
     await page.setViewportSize({ width: 320, height: 700 });
     await survey.open();
+    await survey.clearStorage(); // the first round's draft would be restored
     const names = ['1-about', '2-experience', '3-thoughts', '4-consent'];
     const fill = [() => survey.answerAbout('2'), () => survey.answerExperience(),
       () => survey.answerThoughts(), () => survey.consent()];
