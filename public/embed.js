@@ -1,0 +1,82 @@
+/*
+ * Cohort Survey embed script. A school pastes, where the questionnaire should appear:
+ *
+ *   <script src="https://survey.example/embed.js"
+ *           data-questionnaire="questionnaires/balint-end-of-cohort.json" async></script>
+ *
+ * It puts an <iframe> with the app right after this <script> tag (or inside the
+ * element named by data-target="#some-id"), makes the frame exactly as tall as
+ * the questionnaire, and re-dispatches the app's events as DOM events:
+ * cohort-survey:ready, cohort-survey:draft-saved, cohort-survey:submitted,
+ * cohort-survey:synced. They are dispatched on the iframe and bubble, so a
+ * listener on the iframe, on document or on window each sees them once.
+ *
+ * Only messages whose origin is exactly the app's origin (taken from this
+ * script's own src) AND that come from this script's own iframe are used;
+ * everything else is ignored. No globals, no cookies, nothing sent anywhere.
+ * See docs/embedding.md.
+ */
+(function () {
+  'use strict';
+  var script = document.currentScript;
+  if (!script || !script.src) return; // not loaded by a <script src> tag
+
+  var src = new URL(script.src, document.baseURI);
+  var appOrigin = src.origin;
+  var params = new URLSearchParams();
+  var questionnaire = script.getAttribute('data-questionnaire');
+  var endpoint = script.getAttribute('data-endpoint');
+  if (questionnaire) params.set('questionnaire', questionnaire);
+  params.set('embed', '1');
+  if (endpoint) params.set('endpoint', endpoint);
+
+  var iframe = document.createElement('iframe');
+  // The app lives next to embed.js, so it also works under a path.
+  iframe.src = new URL('./', src).href + '?' + params.toString();
+  iframe.title = script.getAttribute('data-title') || 'Balint group feedback questionnaire';
+  iframe.className = 'cohort-survey-frame';
+  iframe.loading = 'eager';
+  // The app learns the embedding page's origin from the referrer; send the
+  // origin (never the full address) even if the page's own policy is stricter.
+  iframe.referrerPolicy = 'strict-origin';
+  // Until the app reports its height; it scrolls inside only until then.
+  iframe.style.cssText = 'display:block;width:100%;border:0;height:36rem;';
+
+  var events = { ready: 1, 'draft-saved': 1, submitted: 1, synced: 1 };
+
+  window.addEventListener('message', function (event) {
+    if (event.origin !== appOrigin || event.source !== iframe.contentWindow) return;
+    var data = event.data;
+    if (!data || typeof data !== 'object' || data.source !== 'cohort-survey') return;
+    if (data.type === 'resize') {
+      var height = Number(data.height);
+      if (isFinite(height) && height > 0 && height < 100000) {
+        iframe.style.height = Math.ceil(height) + 'px';
+      }
+    } else if (typeof data.type === 'string' && events.hasOwnProperty(data.type)) {
+      iframe.dispatchEvent(new CustomEvent('cohort-survey:' + data.type, {
+        bubbles: true,
+        detail: data.detail === undefined ? null : data.detail,
+      }));
+    }
+  });
+
+  function place() {
+    var target = script.getAttribute('data-target');
+    var into = target && document.querySelector(target);
+    if (into) {
+      into.appendChild(iframe);
+    } else if (script.parentNode && script.parentNode !== document.head) {
+      script.parentNode.insertBefore(iframe, script.nextSibling);
+    } else if (document.body) {
+      document.body.appendChild(iframe); // the script was put in <head>
+    }
+  }
+  // With `async` the page may still be loading; a data-target element or
+  // <body> may not exist yet.
+  if (document.readyState === 'loading' && (script.getAttribute('data-target') || !document.body)) {
+    document.addEventListener('DOMContentLoaded', place);
+  } else {
+    place();
+  }
+})();

@@ -1,0 +1,65 @@
+// Trunk post_build hook (see Trunk.toml): writes the precache list and a
+// version into the staged sw.js, so the service worker knows the real hashed
+// file names of this build. Trunk runs it with TRUNK_STAGING_DIR set to the
+// directory that becomes dist/ when the build succeeds.
+//
+// Precached: index.html (as './'), every .js/.wasm/.css trunk emitted
+// (including wasm-bindgen snippets/), config.json and questionnaires/*.json.
+// Not precached: sw.js itself, embed.js (runs on the school's page), the
+// manifest and icons (the browser fetches those itself when installing).
+//
+// The version is a hash of every precached path and its bytes: any change to
+// any of them gives a new version, so the browser installs a new worker.
+
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+
+const staging = process.env.TRUNK_STAGING_DIR;
+if (!staging) {
+  console.error('sw-manifest: TRUNK_STAGING_DIR is not set (run me from a trunk post_build hook)');
+  process.exit(1);
+}
+
+function walk(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const full = join(dir, name);
+    return statSync(full).isDirectory() ? walk(full) : [relative(staging, full).split(sep).join('/')];
+  });
+}
+
+const wanted = (path) =>
+  path === 'index.html' ||
+  path === 'config.json' ||
+  (path.startsWith('questionnaires/') && path.endsWith('.json')) ||
+  (/\.(js|wasm|css)$/.test(path) && path !== 'sw.js' && path !== 'embed.js');
+
+const files = walk(staging).filter(wanted).sort();
+if (!files.includes('index.html')) {
+  console.error('sw-manifest: no index.html in', staging);
+  process.exit(1);
+}
+
+const hash = createHash('sha256');
+let bytes = 0;
+for (const path of files) {
+  const body = readFileSync(join(staging, path));
+  bytes += body.length;
+  hash.update(path).update('\0').update(body).update('\0');
+}
+const version = hash.digest('hex').slice(0, 16);
+const urls = files.map((path) => (path === 'index.html' ? './' : path));
+
+const swPath = join(staging, 'sw.js');
+const source = readFileSync(swPath, 'utf8');
+const precacheLine = /^self\.__PRECACHE = .*;$/m;
+const versionLine = /^self\.__VERSION = .*;$/m;
+if (!precacheLine.test(source) || !versionLine.test(source)) {
+  console.error('sw-manifest: sw.js lacks the `self.__PRECACHE = ...;` / `self.__VERSION = ...;` lines');
+  process.exit(1);
+}
+writeFileSync(swPath, source
+  .replace(precacheLine, () => `self.__PRECACHE = ${JSON.stringify(urls)};`)
+  .replace(versionLine, () => `self.__VERSION = ${JSON.stringify(version)};`));
+
+console.log(`sw-manifest: version ${version}, ${urls.length} files, ${bytes} bytes precached`);
