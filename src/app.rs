@@ -2,6 +2,12 @@
 
 use crate::browser;
 use crate::drafts::{use_drafts, Drafts, Notice};
+use crate::outbox::{use_outbox, Item, Outbox};
+use survey_core::payload::build_submission;
+use survey_core::period::period;
+
+/// Sent with every submission, so receivers can tell app versions apart.
+pub const APP_VERSION: &str = env!("CARGO_PKG_VERSION");
 use crate::storage::Store;
 use crate::load::{load, LoadError, Loaded};
 use crate::state::SurveyState;
@@ -15,7 +21,7 @@ pub fn App() -> impl IntoView {
     // far less wasm than a resource.
     let loaded = RwSignal::new(None::<Result<Loaded, LoadError>>);
     leptos::task::spawn_local(async move {
-        loaded.set(Some(load(browser::query_param("questionnaire")).await));
+        loaded.set(Some(load(browser::query_param("questionnaire"), browser::query_param("endpoint")).await));
     });
     let body = move || match loaded.get() {
         None => view! { <p class="loading" role="status">"Loading the questionnaire…"</p> }.into_any(),
@@ -27,17 +33,126 @@ pub fn App() -> impl IntoView {
 
 #[component]
 fn Loaded(loaded: Loaded) -> impl IntoView {
-    let state = SurveyState::new(loaded.questionnaire);
-    let drafts = use_drafts(state, Store::open());
-    let sent = RwSignal::new(false);
-    let on_submit = move |_| sent.set(true);
+    let Loaded { config, questionnaire, endpoint } = loaded;
+    let store = Store::open();
+    let state = SurveyState::new(questionnaire);
+    let drafts = use_drafts(state, store.clone());
+    let outbox = use_outbox(store);
+    let detector = StoredValue::new(config.detector());
+    // The receipt of the response just submitted: shows the confirmation.
+    let submitted = RwSignal::new(None::<String>);
+    let failed = RwSignal::new(false);
+    let on_submit = Callback::new(move |_: ()| {
+        if submitted.get_untracked().is_some() {
+            return; // a double tap makes one submission
+        }
+        let submission = state.questionnaire.with_value(|q| {
+            detector.with_value(|d| {
+                state.answers.with_untracked(|a| {
+                    build_submission(q, a, d, browser::uuid_v4(), period(config.period, js_sys::Date::now()), APP_VERSION)
+                })
+            })
+        });
+        let item = Item {
+            submission,
+            endpoint: endpoint.clone(),
+            headers: config.headers.clone(),
+            attempts: 0,
+            next_at: 0.0,
+            attention: None,
+        };
+        let code = item.receipt();
+        // Outbox first; only then is the draft cleared.
+        match outbox.add(item) {
+            Ok(()) => {
+                drafts.clear();
+                state.reset();
+                drafts.notices.set(Vec::new());
+                failed.set(false);
+                submitted.set(Some(code));
+                outbox.flush(true);
+            }
+            Err(_) => failed.set(true),
+        }
+    });
     view! {
         <Notices drafts=drafts state=state />
-        <Show when=move || !sent.get() fallback=|| view! { <h1 class="title">"Thank you"</h1> }>
-            <Survey state=state on_submit=on_submit />
+        <OutboxStatus outbox=outbox />
+        {move || failed.get().then(|| view! {
+            <div class="notice notice-warning" role="alert">
+                <p>"Your answers could not be stored for sending because this device's storage is full or blocked. They are still on this page: download them, or free some space and press Send again."</p>
+                <button type="button" class="button button-secondary"
+                    on:click=move |_| browser::download("my-answers.json", &serde_json::to_string_pretty(&Drafts::current(state)).unwrap_or_default())>
+                    "Download my answers"
+                </button>
+            </div>
+        })}
+        <Show when=move || submitted.get().is_none() fallback=move || view! { <Confirmation outbox=outbox receipt=submitted /> }>
+            <Survey state=state on_submit=on_submit detector=detector />
             <StartAgain drafts=drafts state=state />
         </Show>
     }
+}
+
+/// After Send: thanks, a receipt code, and whether it has gone yet.
+#[component]
+fn Confirmation(outbox: Outbox, receipt: RwSignal<Option<String>>) -> impl IntoView {
+    let code = move || receipt.get().unwrap_or_default();
+    let delivered = move || outbox.sent.with(|s| s.contains(&code()));
+    view! {
+        <h1 class="title" tabindex="-1">"Thank you"</h1>
+        <p>"Your answers are anonymous. Your receipt code is " <strong class="receipt">{code}</strong> "."</p>
+        <p class="send-status" role="status">
+            {move || if delivered() {
+                "Your answers have been sent to the programme team."
+            } else {
+                "Your answers are saved on this device and will be sent automatically, even if you close this page now."
+            }}
+        </p>
+    }
+}
+
+/// What waits in the outbox, and what needs attention, with the actions.
+#[component]
+fn OutboxStatus(outbox: Outbox) -> impl IntoView {
+    let waiting = move || {
+        let n = outbox.pending();
+        (n > 0).then(|| {
+            let text = if n == 1 {
+                "1 response waiting to send - it will go automatically when you are back online.".to_owned()
+            } else {
+                format!("{n} responses waiting to send - they will go automatically when you are back online.")
+            };
+            view! {
+                <div class="notice outbox" role="status">
+                    <p>{text}</p>
+                    <button type="button" class="button button-secondary" on:click=move |_| outbox.flush(true)>"Send now"</button>
+                </div>
+            }
+        })
+    };
+    let attention = move || {
+        outbox
+            .items
+            .get()
+            .into_iter()
+            .filter_map(|i| {
+                let (status, why) = i.attention.clone()?;
+                let receipt = i.receipt();
+                let json = serde_json::to_string_pretty(&i.submission).unwrap_or_default();
+                Some(view! {
+                    <div class="notice notice-warning outbox-attention" role="alert">
+                        <p>{format!("Your response {receipt} was not accepted by the survey server ({status}: {why}). It is kept on this device. Please download it and send it to the programme team.")}</p>
+                        <button type="button" class="button button-secondary"
+                            on:click=move |_| browser::download(&format!("response-{receipt}.json"), &json)>
+                            "Download my response"
+                        </button>
+                    </div>
+                })
+            })
+            .collect_view()
+    };
+    view! { {waiting} {attention} }
 }
 
 /// Quiet notices about saved answers, at the top of the page.
@@ -127,10 +242,13 @@ fn StartAgain(drafts: Drafts, state: SurveyState) -> impl IntoView {
 #[component]
 pub fn ErrorPage(error: LoadError) -> impl IntoView {
     let offline = matches!(error, LoadError::Fetch { .. });
+    let error = error.clone();
     view! {
         <div class="error-page" role="alert">
             <h1 class="title">"Sorry, the questionnaire cannot be opened"</h1>
-            {if offline {
+            {if let LoadError::Refused(_) = error {
+                view! { <p>"This link asks to send your answers somewhere this survey does not allow, so it was stopped. Please use the link from your programme team."</p> }.into_any()
+            } else if offline {
                 view! { <p>"It could not be loaded. If you have no signal, try again when you are back online."</p> }.into_any()
             } else {
                 view! { <p>"The questionnaire file has a mistake in it. Please tell the programme team; it is not something you did."</p> }.into_any()

@@ -111,3 +111,13 @@ pub fn download(filename: &str, contents: &str) {
     }
     let _ = web_sys::Url::revoke_object_url(&url);
 }
+
+/// A random UUID v4 from the browser's CSPRNG: new for every submission and
+/// tied to nothing on the device.
+pub fn uuid_v4() -> String {
+    let mut bytes = [0u8; 16];
+    if let Some(c) = web_sys::window().and_then(|w| w.crypto().ok()) {
+        let _ = c.get_random_values_with_u8_array(&mut bytes);
+    }
+    survey_core::submission::uuid_v4_from_bytes(bytes)
+}

@@ -13,6 +13,7 @@ pub mod drafts;
 pub mod fields;
 pub mod load;
 pub mod messages;
+pub mod outbox;
 pub mod state;
 pub mod storage;
 mod survey;

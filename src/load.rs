@@ -13,6 +13,8 @@ pub enum LoadError {
     Fetch { url: String, detail: String },
     /// The file was fetched but is not valid.
     Invalid { url: String, detail: String },
+    /// The page's link asks for something the config does not allow.
+    Refused(String),
 }
 
 impl fmt::Display for LoadError {
@@ -20,6 +22,7 @@ impl fmt::Display for LoadError {
         match self {
             LoadError::Fetch { url, detail } => write!(f, "{url} could not be loaded ({detail})"),
             LoadError::Invalid { url, detail } => write!(f, "{url}: {detail}"),
+            LoadError::Refused(why) => f.write_str(why),
         }
     }
 }
@@ -29,6 +32,9 @@ impl fmt::Display for LoadError {
 pub struct Loaded {
     pub config: Config,
     pub questionnaire: Questionnaire,
+    /// Where submissions go: the config's endpoint, or an allowed one the
+    /// embedding page asked for with `?endpoint=`.
+    pub endpoint: String,
 }
 
 /// GETs `url` as text. `no-cache` makes the browser revalidate, so a school's
@@ -53,14 +59,15 @@ pub async fn fetch_text(url: &str) -> Result<String, LoadError> {
 
 /// Loads `config.json`, then the questionnaire it names (or `questionnaire`
 /// from the page URL when it is a path on this site).
-pub async fn load(questionnaire_override: Option<String>) -> Result<Loaded, LoadError> {
+pub async fn load(questionnaire_override: Option<String>, endpoint: Option<String>) -> Result<Loaded, LoadError> {
     let url = "config.json";
     let config = Config::from_json(&fetch_text(url).await?)
         .map_err(|e| LoadError::Invalid { url: url.into(), detail: e.to_string() })?;
+    let endpoint = config.choose_endpoint(endpoint.as_deref()).map_err(|e| LoadError::Refused(e.to_string()))?.to_owned();
     let qurl = questionnaire_override
         .filter(|q| !q.is_empty() && !q.starts_with("//") && !q.contains(':'))
         .unwrap_or_else(|| config.questionnaire.clone());
     let questionnaire = Questionnaire::from_json(&fetch_text(&qurl).await?)
         .map_err(|e| LoadError::Invalid { url: qurl.clone(), detail: e.to_string() })?;
-    Ok(Loaded { config, questionnaire })
+    Ok(Loaded { config, questionnaire, endpoint })
 }

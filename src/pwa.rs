@@ -34,8 +34,10 @@ pub fn register_service_worker(on_update_ready: impl Fn() + 'static) {
     let Some(container) = web_sys::window().as_ref().and_then(container) else { return };
     let on_update: Rc<dyn Fn()> = Rc::new(on_update_ready);
     spawn_local(async move {
-        let Ok(reg) = JsFuture::from(container.register("./sw.js")).await else { return };
-        let reg: ServiceWorkerRegistration = reg.unchecked_into();
+        let registered = JsFuture::from(container.register("./sw.js")).await;
+        // Not a registration when something (a test harness, an extension)
+        // replaced `register`; then there is nothing to watch.
+        let Some(reg) = registered.ok().and_then(|r| r.dyn_into::<ServiceWorkerRegistration>().ok()) else { return };
         if reg.waiting().is_some() && container.controller().is_some() {
             on_update();
         }

@@ -6,6 +6,8 @@ use crate::messages::message;
 use crate::state::SurveyState;
 use leptos::html;
 use leptos::prelude::*;
+use survey_core::anon::{describe as describe_kind, Detector};
+use survey_core::payload::findings_by_question;
 use survey_core::{Answer, Kind, Question, PREFER_NOT_TO_SAY};
 
 /// The error summary: a list of links, each moving focus to its field.
@@ -44,13 +46,17 @@ pub fn Survey(
     state: SurveyState,
     #[prop(into)] on_submit: Callback<()>,
     #[prop(optional, into)] submitting: Signal<bool>,
+    /// Finds identifiers in free text for the check page's warnings.
+    #[prop(optional)]
+    detector: Option<StoredValue<Detector>>,
 ) -> impl IntoView {
     provide_context(state);
+    let detector = detector.unwrap_or_else(|| StoredValue::new(Detector::default()));
     let summary_ref = NodeRef::<html::Div>::new();
     let heading_ref = NodeRef::<html::H2>::new();
     let focus_summary = move || {
         request_animation_frame(move || {
-            if let Some(el) = summary_ref.get_untracked() {
+            if let Some(el) = summary_ref.try_get_untracked().flatten() {
                 let _ = el.focus();
             }
         })
@@ -64,7 +70,7 @@ pub fn Survey(
                 browser::scroll_to_top();
                 if let Some(id) = state.focus_after_render.try_update_value(Option::take).flatten() {
                     browser::focus_first_control(&format!("q-{id}"));
-                } else if let Some(h) = heading_ref.get_untracked() {
+                } else if let Some(h) = heading_ref.try_get_untracked().flatten() {
                     let _ = h.focus();
                 }
             });
@@ -94,7 +100,7 @@ pub fn Survey(
                 <h2 class="page-title" tabindex="-1" node_ref=heading_ref>"Check your answers"</h2>
                 <ErrorSummary summary_ref=summary_ref />
                 <p>"You can change any answer before you send. Nothing is sent until you press Send."</p>
-                <CheckAnswers />
+                <CheckAnswers detector=detector />
                 <div class="actions">
                     <button type="button" class="button" on:click=on_submit_click disabled=move || submitting.get()>
                         "Send my answers"
@@ -145,12 +151,21 @@ pub fn Survey(
 
 /// The summary list of the check page, with a "Change" link per answer.
 #[component]
-fn CheckAnswers() -> impl IntoView {
+fn CheckAnswers(detector: StoredValue<Detector>) -> impl IntoView {
     let state = expect_context::<SurveyState>();
     move || {
         let answers = state.answers.get();
         let errors = state.errors.get();
-        state.questionnaire.with_value(|q| {
+        let findings = state
+            .questionnaire
+            .with_value(|q| detector.with_value(|d| findings_by_question(q, &answers, d)));
+        let flagged = !findings.is_empty();
+        let warning = flagged.then(|| view! {
+            <div class="notice notice-warning" role="status">
+                <p>"Some of your answers may identify a person. Please change them. Anything still flagged when you send is replaced by a tag such as [phone]."</p>
+            </div>
+        });
+        let sections = state.questionnaire.with_value(|q| {
             q.sections
                 .iter()
                 .filter(|s| q.section_shown(s, &answers))
@@ -161,6 +176,19 @@ fn CheckAnswers() -> impl IntoView {
                         .filter(|qu| !matches!(qu.kind, Kind::Info) && q.question_shown(s, qu, &answers))
                         .map(|qu| {
                             let answer = describe(qu, answers.get(&qu.id));
+                            let flags = findings
+                                .iter()
+                                .find(|(id, _)| *id == qu.id)
+                                .map(|(_, list)| {
+                                    let text = answers.get(&qu.id).and_then(|a| a.as_text()).unwrap_or("");
+                                    list.iter()
+                                        .map(|f| {
+                                            let what = describe_kind(f.kind);
+                                            let found = text.get(f.start..f.end).unwrap_or("").to_owned();
+                                            view! { <p class="flag">{format!("“{found}” looks like {what} - please remove it.")}</p> }
+                                        })
+                                        .collect_view()
+                                });
                             let missing = errors.contains_key(&qu.id);
                             let id = qu.id.clone();
                             let change = move |ev: leptos::ev::MouseEvent| {
@@ -170,7 +198,10 @@ fn CheckAnswers() -> impl IntoView {
                             view! {
                                 <div class="summary-row" class:summary-missing=missing>
                                     <dt>{qu.text.get(LANG).to_owned()}</dt>
-                                    <dd class="summary-answer">{answer}</dd>
+                                    <dd class="summary-answer">
+                                        {answer.into_iter().map(|line| view! { <p>{line}</p> }).collect_view()}
+                                        {flags}
+                                    </dd>
                                     <dd class="summary-change">
                                         <a href=format!("#q-{}", qu.id) on:click=change>
                                             "Change"<span class="visually-hidden">{format!(" {}", qu.text.get(LANG))}</span>
@@ -186,7 +217,8 @@ fn CheckAnswers() -> impl IntoView {
                     }
                 })
                 .collect_view()
-        })
+        });
+        view! { {warning} {sections} }
     }
 }
 

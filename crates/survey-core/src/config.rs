@@ -1,5 +1,7 @@
 //! The run-time configuration a school edits: `public/config.json`.
 
+use crate::anon::{CustomPattern, Detector};
+use crate::period::Granularity;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use thiserror::Error;
@@ -18,8 +20,11 @@ pub struct Config {
     #[serde(default)]
     pub allowed_endpoints: Vec<String>,
     /// `"month"` (default) or `"week"`: how coarsely a submission is dated.
-    #[serde(default = "default_period")]
-    pub period: String,
+    #[serde(default)]
+    pub period: Granularity,
+    /// The school's own identifier shapes and words to catch in free text.
+    #[serde(default)]
+    pub anonymise: Anonymise,
     /// Extra request headers, e.g. a form key the school's endpoint expects.
     #[serde(default)]
     pub headers: BTreeMap<String, String>,
@@ -30,8 +35,23 @@ pub struct Config {
     _comment: Option<String>,
 }
 
-fn default_period() -> String {
-    "month".into()
+/// Extra anonymisation rules on top of the built-in detector.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Anonymise {
+    /// Shapes such as `{"label": "student id", "shape": "S#######"}`.
+    #[serde(default)]
+    pub patterns: Vec<CustomPattern>,
+    /// Exact words or phrases, e.g. a ward or a tutor group's nickname.
+    #[serde(default)]
+    pub words: Vec<String>,
+}
+
+impl Config {
+    /// The detector these settings ask for.
+    pub fn detector(&self) -> Detector {
+        Detector::new(&self.anonymise.patterns, &self.anonymise.words)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Error)]
@@ -42,8 +62,6 @@ pub enum ConfigError {
     InsecureEndpoint(String),
     #[error("config.json: \"questionnaire\" must be a path on this site, not \"{0}\"")]
     ForeignQuestionnaire(String),
-    #[error("config.json: period must be \"month\" or \"week\", not \"{0}\"")]
-    Period(String),
     #[error("config.json: header \"{0}\" may not be set")]
     Header(String),
     #[error("config.json: embed origin \"{0}\" must be an exact origin such as https://moodle.example.ac.uk")]
@@ -63,9 +81,6 @@ impl Config {
         }
         if !is_local_path(&c.questionnaire) {
             return Err(ConfigError::ForeignQuestionnaire(c.questionnaire.clone()));
-        }
-        if c.period != "month" && c.period != "week" {
-            return Err(ConfigError::Period(c.period.clone()));
         }
         // Headers that would identify the student or break the contract.
         const FORBIDDEN: [&str; 6] = ["cookie", "authorization", "user-agent", "idempotency-key", "content-type", "origin"];
@@ -180,7 +195,10 @@ mod tests {
 
     #[test]
     fn refuses_bad_fields() {
-        assert!(matches!(cfg(r#","period":"day""#), Err(ConfigError::Period(_))));
+        assert!(matches!(cfg(r#","period":"day""#), Err(ConfigError::Json(_))));
+        let c = cfg(r#","period":"week","anonymise":{"patterns":[{"label":"student id","shape":"S#######"}],"words":["Ward 9"]}"#).unwrap();
+        assert_eq!(c.period, Granularity::Week);
+        assert_eq!(c.detector().find("my id is S1234567").len(), 1);
         assert!(matches!(cfg(r#","headers":{"Cookie":"x"}"#), Err(ConfigError::Header(_))));
         assert!(matches!(cfg(r#","embed_origins":["https://a.example/path"]"#), Err(ConfigError::Origin(_))));
         assert!(matches!(cfg(r#","endpont":"x""#), Err(ConfigError::Json(_))));

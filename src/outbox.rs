@@ -1,0 +1,304 @@
+//! The outbox: a submitted response is written to localStorage first and sent
+//! from there, so no network, a closed tab or a server error never loses it.
+//!
+//! Each response has its own key (`cohort-survey:outbox:<id>`), so a broken
+//! entry cannot take others with it and two tabs never rewrite one list. The
+//! receiver de-duplicates by submission id, which makes retries exactly-once.
+
+use crate::storage::{Store, StoreError};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::time::Duration;
+use survey_core::retry::{Outcome, RetryPolicy};
+use survey_core::Submission;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+const KEY_PREFIX: &str = "cohort-survey:outbox:";
+/// How often pending items are looked at while any wait.
+const TICK: Duration = Duration::from_secs(3);
+
+/// One response waiting to be sent (or needing attention).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Item {
+    pub submission: Submission,
+    pub endpoint: String,
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    pub attempts: u32,
+    /// Not before this time (ms since epoch); stays on the device.
+    pub next_at: f64,
+    /// Set when the endpoint refused it for good: status and its reason.
+    pub attention: Option<(u16, String)>,
+}
+
+impl Item {
+    /// A short code the student can quote, derived from the random id.
+    pub fn receipt(&self) -> String {
+        receipt(&self.submission.submission_id)
+    }
+}
+
+/// `1a2b3c4d-…` -> `1A2B-3C4D`.
+pub fn receipt(id: &str) -> String {
+    let hex: String = id.chars().filter(char::is_ascii_hexdigit).take(8).collect::<String>().to_ascii_uppercase();
+    format!("{}-{}", &hex[..4.min(hex.len())], &hex[4.min(hex.len())..])
+}
+
+/// The outbox's reactive view: what waits, what needs attention, what was sent.
+#[derive(Clone, Copy)]
+pub struct Outbox {
+    store: StoredValue<Store, LocalStorage>,
+    pub items: RwSignal<Vec<Item>>,
+    /// Receipts sent during this visit.
+    pub sent: RwSignal<Vec<String>>,
+    sending: StoredValue<bool>,
+    /// Called with the submission id when one is delivered.
+    on_synced: StoredValue<Option<Callback<String>>>,
+}
+
+impl Outbox {
+    /// Reads every stored item; unreadable entries are left where they are
+    /// (never deleted) and counted, so nothing is dropped silently.
+    pub fn load(store: Store) -> Self {
+        let ob = Outbox {
+            store: StoredValue::new_local(store),
+            items: RwSignal::new(Vec::new()),
+            sent: RwSignal::new(Vec::new()),
+            sending: StoredValue::new(false),
+            on_synced: StoredValue::new(None),
+        };
+        ob.refresh();
+        ob
+    }
+
+    pub fn on_synced(&self, cb: Callback<String>) {
+        self.on_synced.set_value(Some(cb));
+    }
+
+    fn refresh(&self) {
+        let items: Vec<Item> = self.store.with_value(|s| {
+            s.keys(KEY_PREFIX).iter().filter_map(|k| s.get(k)).filter_map(|v| serde_json::from_str(&v).ok()).collect()
+        });
+        self.items.set(items);
+    }
+
+    pub fn pending(&self) -> usize {
+        self.items.with(|v| v.iter().filter(|i| i.attention.is_none()).count())
+    }
+
+    fn key(id: &str) -> String {
+        format!("{KEY_PREFIX}{id}")
+    }
+
+    /// Puts a response in the outbox. Only after this succeeds may the draft
+    /// be cleared.
+    pub fn add(&self, item: Item) -> Result<(), StoreError> {
+        let json = serde_json::to_string(&item).map_err(|e| StoreError::Failed(e.to_string()))?;
+        self.store.with_value(|s| s.set(&Self::key(&item.submission.submission_id), &json))?;
+        self.items.update(|v| v.push(item));
+        Ok(())
+    }
+
+    fn write(&self, item: &Item) {
+        if let Ok(json) = serde_json::to_string(item) {
+            let _ = self.store.with_value(|s| s.set(&Self::key(&item.submission.submission_id), &json));
+        }
+    }
+
+    fn remove(&self, id: &str) {
+        self.store.with_value(|s| s.remove(&Self::key(id)));
+    }
+
+    /// Sends what is due (or everything pending, when `now_all`), one tab at
+    /// a time: a Web Lock where the browser has one, else an expiring lease
+    /// in localStorage.
+    pub fn flush(&self, now_all: bool) {
+        if self.sending.get_value() {
+            return;
+        }
+        let this = *self;
+        let job = move || async move {
+            this.sending.set_value(true);
+            this.refresh();
+            let due: Vec<Item> = this.items.get_untracked().into_iter()
+                .filter(|i| i.attention.is_none() && (now_all || i.next_at <= js_sys::Date::now()))
+                .collect();
+            for item in due {
+                this.send(item).await;
+            }
+            this.refresh();
+            this.sending.set_value(false);
+        };
+        if !with_web_lock("cohort-survey-outbox", job.clone()) {
+            if lease(&self.store) {
+                leptos::task::spawn_local(async move {
+                    job().await;
+                    release(&this.store);
+                });
+            }
+        }
+    }
+
+    async fn send(&self, mut item: Item) {
+        // Another tab may have sent it since we read it.
+        if self.store.with_value(|s| s.get(&Self::key(&item.submission.submission_id))).is_none() {
+            return;
+        }
+        let (status, retry_after, body) = post(&item).await;
+        let outcome = RetryPolicy::default().classify(
+            status,
+            retry_after.as_deref(),
+            item.attempts,
+            js_sys::Math::random(),
+            js_sys::Date::now(),
+        );
+        match outcome {
+            Outcome::Delivered => {
+                let id = item.submission.submission_id.clone();
+                self.remove(&id);
+                self.sent.update(|s| s.push(receipt(&id)));
+                if let Some(cb) = self.on_synced.get_value() {
+                    cb.run(id);
+                }
+            }
+            Outcome::Retry { after_ms } => {
+                item.attempts = item.attempts.saturating_add(1);
+                item.next_at = js_sys::Date::now() + after_ms as f64;
+                self.write(&item);
+            }
+            Outcome::NeedsAttention { status } => {
+                item.attention = Some((status, reason(&body)));
+                self.write(&item);
+            }
+        }
+    }
+}
+
+/// The endpoint's own words for a refusal, kept short.
+fn reason(body: &str) -> String {
+    #[derive(Deserialize)]
+    struct E {
+        #[serde(default)]
+        message: Option<String>,
+        #[serde(default)]
+        error: Option<String>,
+    }
+    let text = serde_json::from_str::<E>(body).ok().and_then(|e| e.message.or(e.error)).unwrap_or_else(|| body.to_owned());
+    text.chars().take(300).collect()
+}
+
+/// POSTs one item. `None` status means the network failed.
+async fn post(item: &Item) -> (Option<u16>, Option<String>, String) {
+    let Some(window) = web_sys::window() else { return (None, None, String::new()) };
+    let headers = web_sys::Headers::new().ok();
+    if let Some(h) = &headers {
+        let _ = h.set("Content-Type", "application/json");
+        let _ = h.set("Idempotency-Key", &item.submission.submission_id);
+        for (k, v) in &item.headers {
+            let _ = h.set(k, v);
+        }
+    }
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    // Anonymous: no cookies, no referrer, and the page's address never leaves.
+    init.set_credentials(web_sys::RequestCredentials::Omit);
+    init.set_referrer_policy(web_sys::ReferrerPolicy::NoReferrer);
+    init.set_mode(web_sys::RequestMode::Cors);
+    init.set_cache(web_sys::RequestCache::NoStore);
+    if let Some(h) = &headers {
+        init.set_headers(h);
+    }
+    let body = serde_json::to_string(&item.submission).unwrap_or_default();
+    init.set_body(&JsValue::from_str(&body));
+    let Ok(resp) = JsFuture::from(window.fetch_with_str_and_init(&item.endpoint, &init)).await else {
+        return (None, None, String::new());
+    };
+    let resp: web_sys::Response = resp.unchecked_into();
+    let retry_after = resp.headers().get("Retry-After").ok().flatten();
+    let text = match resp.text() {
+        Ok(p) => JsFuture::from(p).await.ok().and_then(|t| t.as_string()).unwrap_or_default(),
+        Err(_) => String::new(),
+    };
+    (Some(resp.status()), retry_after, text)
+}
+
+/// Runs `job` under `navigator.locks.request(name, {ifAvailable: true})`.
+/// Returns false when the browser has no Web Locks.
+fn with_web_lock<F, Fut>(name: &str, job: F) -> bool
+where
+    F: FnOnce() -> Fut + 'static,
+    Fut: std::future::Future<Output = ()> + 'static,
+{
+    let Some(window) = web_sys::window() else { return false };
+    let locks = js_sys::Reflect::get(&window.navigator(), &"locks".into()).unwrap_or(JsValue::UNDEFINED);
+    let Ok(request) = js_sys::Reflect::get(&locks, &"request".into()).and_then(|f| f.dyn_into::<js_sys::Function>()) else {
+        return false;
+    };
+    let opts = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&opts, &"ifAvailable".into(), &JsValue::TRUE);
+    let cb = wasm_bindgen::closure::Closure::once_into_js(move |lock: JsValue| -> js_sys::Promise {
+        if lock.is_null() {
+            // Another tab holds the lock and is sending.
+            return js_sys::Promise::resolve(&JsValue::UNDEFINED);
+        }
+        wasm_bindgen_futures::future_to_promise(async move {
+            job().await;
+            Ok(JsValue::UNDEFINED)
+        })
+    });
+    request.call3(&locks, &name.into(), &opts, &cb).is_ok()
+}
+
+const LEASE_KEY: &str = "cohort-survey:outbox-lease";
+
+/// Fallback lock: a 30 s lease in localStorage (not atomic, but the receiver
+/// de-duplicates anyway; this only avoids double work).
+fn lease(store: &StoredValue<Store, LocalStorage>) -> bool {
+    let now = js_sys::Date::now();
+    store.with_value(|s| {
+        let held = s.get(LEASE_KEY).and_then(|v| v.parse::<f64>().ok()).is_some_and(|until| until > now);
+        !held && s.set(LEASE_KEY, &(now + 30_000.0).to_string()).is_ok()
+    })
+}
+
+fn release(store: &StoredValue<Store, LocalStorage>) {
+    store.with_value(|s| s.remove(LEASE_KEY));
+}
+
+/// Starts the sender: at start-up, when the browser comes back online, when
+/// the page becomes visible again, and every few seconds while anything waits.
+///
+/// # Usage
+/// ```ignore
+/// let outbox = use_outbox(Store::open());
+/// view! { <p>{move || outbox.pending()} " waiting"</p> }
+/// ```
+pub fn use_outbox(store: Store) -> Outbox {
+    let outbox = Outbox::load(store);
+    outbox.flush(false);
+    let online = window_event_listener(leptos::ev::online, move |_| outbox.flush(true));
+    let visible = window_event_listener(leptos::ev::visibilitychange, move |_| {
+        if document().visibility_state() == web_sys::VisibilityState::Visible {
+            outbox.flush(false);
+        }
+    });
+    let interval = set_interval_with_handle(
+        move || {
+            if outbox.pending() > 0 {
+                outbox.flush(false);
+            }
+        },
+        TICK,
+    )
+    .ok();
+    on_cleanup(move || {
+        online.remove();
+        visible.remove();
+        if let Some(i) = interval {
+            i.clear();
+        }
+    });
+    outbox
+}

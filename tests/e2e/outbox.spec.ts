@@ -1,0 +1,172 @@
+import { test, expect, Survey } from './fixtures';
+import { BASE_URL, EXPORT_TOKEN } from '../../playwright.config';
+import { spawn, ChildProcess } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+/** Rows stored by a receiver, read through its real export. */
+async function rows(base = BASE_URL): Promise<any[]> {
+  const r = await fetch(`${base}/api/submissions.json`, { headers: { Authorization: `Bearer ${EXPORT_TOKEN}` } });
+  expect(r.status).toBe(200);
+  return (await r.json()).rows;
+}
+
+async function fault(status: number, count: number) {
+  const r = await fetch(`${BASE_URL}/__test/fault`, { method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ status, count }) });
+  expect(r.ok).toBeTruthy();
+}
+
+async function submit(survey: Survey, opts: { valued?: string } = {}) {
+  await survey.open();
+  await survey.completeToCheckPage(opts);
+  await survey.page.getByRole('button', { name: 'Send my answers' }).click();
+  await expect(survey.page.getByRole('heading', { name: 'Thank you' })).toBeVisible();
+  return (await survey.page.locator('.receipt').textContent())!;
+}
+
+const sent = (page: import('@playwright/test').Page) =>
+  expect(page.locator('.send-status')).toHaveText('Your answers have been sent to the programme team.', { timeout: 20_000 });
+
+test('submitting online stores exactly one anonymous row, and the draft is cleared', async ({ survey, page }) => {
+  const before = (await rows()).length;
+  const receipt = await submit(survey);
+  await sent(page);
+  const after = await rows();
+  expect(after.length).toBe(before + 1);
+  const row = after[after.length - 1];
+  expect(row.submission_id.slice(0, 8).toUpperCase()).toBe(receipt.replace('-', ''));
+  expect(row['agreement.safe']).toBe('4');
+  expect(row.recommend).toBe(9);
+  expect(row.period).toMatch(/^\d{4}-\d{2}$/);
+  expect(await page.evaluate(() => Object.keys(localStorage).filter(k => k.startsWith('cohort-survey:draft')))).toEqual([]);
+});
+
+test('a submission with no network waits in the outbox and is sent once when back online', async ({ survey, page, context }) => {
+  const before = (await rows()).length;
+  await survey.open();
+  await survey.completeToCheckPage();
+  await context.setOffline(true);
+  await page.getByRole('button', { name: 'Send my answers' }).click();
+  await expect(page.locator('.outbox')).toContainText('1 response waiting to send - it will go automatically when you are back online.');
+  await expect(page.locator('.send-status')).toContainText('will be sent automatically');
+  await page.waitForTimeout(1500);
+  await context.setOffline(false); // the `online` event triggers the send
+  await sent(page);
+  await expect(page.locator('.outbox')).toHaveCount(0);
+  expect((await rows()).length).toBe(before + 1);
+});
+
+test('a receiver that is down, then started again, gets the response exactly once', async ({ survey, page }) => {
+  // A second, real receiver that serves the app itself (so the endpoint is
+  // same-origin under its CSP); stopped and started for real.
+  const port = 8183;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-e2e-'));
+  const other = `http://127.0.0.1:${port}`;
+  const start = async (): Promise<ChildProcess> => {
+    const p = spawn('target/server/collector', ['--listen', `127.0.0.1:${port}`,
+      '--database', path.join(dir, 'db.sqlite'), '--questionnaires-dir', 'public/questionnaires', '--dist-dir', 'dist'],
+      { stdio: 'ignore', cwd: process.cwd(), env: { ...process.env, COLLECTOR_LISTEN: '', COLLECTOR_DB: '', COLLECTOR_EXPORT_TOKEN: EXPORT_TOKEN } });
+    await expect.poll(async () => (await fetch(`${other}/healthz`).catch(() => null))?.status, { timeout: 15_000 }).toBe(200);
+    return p;
+  };
+  const stop = async (p: ChildProcess) => {
+    const exited = new Promise(r => p.once('exit', r));
+    p.kill('SIGTERM');
+    await exited;
+  };
+  let receiver = await start();
+  try {
+    await page.goto(`${other}/`);
+    await survey.completeToCheckPage();
+    await stop(receiver);
+    await page.getByRole('button', { name: 'Send my answers' }).click();
+    await expect(page.locator('.outbox')).toContainText('1 response waiting to send');
+    await page.waitForTimeout(1000);
+    receiver = await start();
+    await page.getByRole('button', { name: 'Send now' }).click();
+    await sent(page);
+    await page.waitForTimeout(3500); // a second send would have landed by now
+    expect((await rows(other)).length).toBe(1);
+  } finally {
+    await stop(receiver);
+  }
+});
+
+test('a receiver answering 500 is retried until it succeeds: one row', async ({ survey, page }) => {
+  const before = (await rows()).length;
+  await fault(500, 2);
+  await submit(survey);
+  await expect(page.locator('.outbox')).toContainText('waiting to send');
+  await sent(page); // backoff with jitter, then success
+  expect((await rows()).length).toBe(before + 1);
+});
+
+test('a receiver answering 422 puts the response under "needs attention" with a download', async ({ survey, page }) => {
+  const before = (await rows()).length;
+  await fault(422, 1);
+  await submit(survey);
+  const attention = page.locator('.outbox-attention');
+  await expect(attention).toContainText('was not accepted by the survey server (422');
+  const download = page.waitForEvent('download');
+  await attention.getByRole('button', { name: 'Download my response' }).click();
+  const chunks = await (await (await download).createReadStream()).toArray();
+  const saved = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  expect(saved.questionnaire_id).toBe('balint-end-of-cohort');
+  expect(saved.answers.recommend).toBe(9);
+  // Still kept after a reload: nothing is dropped silently.
+  await page.reload();
+  await expect(page.locator('.outbox-attention')).toHaveCount(1);
+  expect((await rows()).length).toBe(before);
+  await page.evaluate(() => localStorage.clear());
+});
+
+test('the same outbox open in two tabs sends one row', async ({ survey, page, context }) => {
+  const before = (await rows()).length;
+  await survey.open();
+  await survey.completeToCheckPage();
+  await context.setOffline(true);
+  await page.getByRole('button', { name: 'Send my answers' }).click();
+  await expect(page.locator('.outbox')).toBeVisible();
+  const other = await context.newPage();
+  await other.goto('/').catch(() => {}); // offline: served from nowhere, so reopen once online
+  await context.setOffline(false);
+  await other.goto('/');
+  await Promise.all([
+    page.getByRole('button', { name: 'Send now' }).click({ timeout: 2000 }).catch(() => {}),
+    other.getByRole('button', { name: 'Send now' }).click({ timeout: 2000 }).catch(() => {}),
+  ]);
+  await expect.poll(async () => (await rows()).length, { timeout: 20_000 }).toBe(before + 1);
+  await page.waitForTimeout(4000); // any stray second send would land by now
+  expect((await rows()).length).toBe(before + 1);
+});
+
+test('a double tap on Send makes one submission', async ({ survey, page }) => {
+  const before = (await rows()).length;
+  await survey.open();
+  await survey.completeToCheckPage();
+  await page.getByRole('button', { name: 'Send my answers' }).dblclick();
+  await sent(page);
+  await page.waitForTimeout(1000);
+  expect((await rows()).length).toBe(before + 1);
+});
+
+test('an email in free text is flagged on the check page and arrives as [email]', async ({ survey, page }) => {
+  const before = (await rows()).length;
+  await survey.open();
+  await survey.completeToCheckPage({ valued: 'Email me at jo.bloggs@example.ac.uk about it' });
+  await expect(page.locator('.flag')).toContainText('“jo.bloggs@example.ac.uk” looks like an email address - please remove it.');
+  await survey.expectNoAxeViolations();
+  await page.getByRole('button', { name: 'Send my answers' }).click();
+  await sent(page);
+  const after = await rows();
+  expect(after.length).toBe(before + 1);
+  expect(after[after.length - 1].valued).toBe('Email me at [email] about it');
+});
+
+test('an endpoint URL parameter not in the allow-list is refused', async ({ survey, page }) => {
+  await survey.open('?endpoint=https%3A%2F%2Fevil.example%2Fcollect');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sorry, the questionnaire cannot be opened');
+  await expect(page.locator('.error-page')).toContainText('somewhere this survey does not allow');
+});
