@@ -32,8 +32,9 @@ const CACHE_PREFIX = `cohort-survey:${SCOPE.pathname}:`;
 const CACHE = CACHE_PREFIX + self.__VERSION;
 const INDEX = new URL('./', SCOPE).href;
 const PRECACHED = new Set(self.__PRECACHE.map((path) => new URL(path, SCOPE).href));
-// trunk's content-hashed names: name-<16+ hex>.js, name-<hex>_bg.wasm, .css
-const HASHED = /-[0-9a-f]{16,}(_bg)?\.(js|wasm|css)$/;
+// trunk's content-hashed names: name-<hex>.js, name-<hex>_bg.wasm, name-<hex>.css.
+// The hash is a u64 printed without leading zeros: usually 16 digits, sometimes fewer.
+const HASHED = /-[0-9a-f]{8,16}(_bg)?\.(js|wasm|css)$/;
 
 self.addEventListener('install', (event) => {
   // `cache: 'reload'` skips the HTTP cache, so the new version never stores a

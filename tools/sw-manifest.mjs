@@ -8,8 +8,9 @@
 // Not precached: sw.js itself, embed.js (runs on the school's page), the
 // manifest and icons (the browser fetches those itself when installing).
 //
-// The version is a hash of every precached path and its bytes: any change to
-// any of them gives a new version, so the browser installs a new worker.
+// The version is a hash of sw.js and of every precached path and its bytes:
+// any change gives a new version, so the browser installs a new worker with
+// its own cache, and the old cache is deleted when that worker takes over.
 
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -40,7 +41,12 @@ if (!files.includes('index.html')) {
   process.exit(1);
 }
 
-const hash = createHash('sha256');
+const swPath = join(staging, 'sw.js');
+const source = readFileSync(swPath, 'utf8');
+
+// The worker's own code is part of the version too: a change to it gets a
+// fresh cache rather than sharing the old worker's.
+const hash = createHash('sha256').update(source).update('\0');
 let bytes = 0;
 for (const path of files) {
   const body = readFileSync(join(staging, path));
@@ -50,8 +56,6 @@ for (const path of files) {
 const version = hash.digest('hex').slice(0, 16);
 const urls = files.map((path) => (path === 'index.html' ? './' : path));
 
-const swPath = join(staging, 'sw.js');
-const source = readFileSync(swPath, 'utf8');
 const precacheLine = /^self\.__PRECACHE = .*;$/m;
 const versionLine = /^self\.__VERSION = .*;$/m;
 if (!precacheLine.test(source) || !versionLine.test(source)) {

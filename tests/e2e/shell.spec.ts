@@ -33,6 +33,7 @@ function precacheList(): string[] {
 }
 
 test.describe('offline', () => {
+  test.use({ serviceWorkers: 'allow' }); // whatever the config's default
   test('after one visit online, the app opens and works with no signal', async ({ survey, page, context }) => {
     await survey.open();
     await expect(page.locator('.progress')).toHaveText('Section 1 of 4');
@@ -155,39 +156,43 @@ test('the manifest is linked and complete, and its icons load', async ({ page, r
   ]);
 });
 
-test('the receiver sends its CSP and nothing in the app violates it', async ({ survey, page }) => {
-  await page.addInitScript(() => {
-    (window as any).__cspViolations = [];
-    document.addEventListener('securitypolicyviolation', e => {
-      (window as any).__cspViolations.push(`${e.effectiveDirective} blocked ${e.blockedURI}`);
-    }, true);
-  });
-  const response = await page.goto('/');
-  const csp = response!.headers()['content-security-policy'];
-  expect(csp).toContain("default-src 'self'");
-  expect(csp).toContain("worker-src 'self'");
-  expect(csp).toContain("manifest-src 'self'");
-  expect(csp).toMatch(/script-src [^;]*'sha256-/); // trunk's inline loader, by hash
-  expect(csp).not.toContain('unsafe-inline');
+test.describe('content security policy', () => {
+  test.use({ serviceWorkers: 'allow' });
 
-  await expect(page.locator('.progress')).toHaveText('Section 1 of 4');
-  const violations = () => page.evaluate(() => (window as any).__cspViolations);
-  expect(await violations()).toEqual([]);
-  await activateServiceWorker(page); // the worker loads under worker-src (and reloads)
-  await expect(page.locator('.progress')).toHaveText('Section 1 of 4');
-  // The browser fetches the manifest and icon under manifest-src / img-src.
-  await page.evaluate(async () => {
-    const img = new Image();
-    img.src = document.querySelector<HTMLLinkElement>('link[rel="icon"]')!.href;
-    await img.decode();
+  test('the receiver sends its CSP and nothing in the app violates it', async ({ survey, page }) => {
+    await page.addInitScript(() => {
+      (window as any).__cspViolations = [];
+      document.addEventListener('securitypolicyviolation', e => {
+        (window as any).__cspViolations.push(`${e.effectiveDirective} blocked ${e.blockedURI}`);
+      }, true);
+    });
+    const response = await page.goto('/');
+    const csp = response!.headers()['content-security-policy'];
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("worker-src 'self'");
+    expect(csp).toContain("manifest-src 'self'");
+    expect(csp).toMatch(/script-src [^;]*'sha256-/); // trunk's inline loader, by hash
+    expect(csp).not.toContain('unsafe-inline');
+
+    await expect(page.locator('.progress')).toHaveText('Section 1 of 4');
+    const violations = () => page.evaluate(() => (window as any).__cspViolations);
+    expect(await violations()).toEqual([]);
+    await activateServiceWorker(page); // the worker loads under worker-src (and reloads)
+    await expect(page.locator('.progress')).toHaveText('Section 1 of 4');
+    // The icon loads under img-src.
+    await page.evaluate(async () => {
+      const img = new Image();
+      img.src = document.querySelector<HTMLLinkElement>('link[rel="icon"]')!.href;
+      await img.decode();
+    });
+    await survey.next(); // error summary
+    await survey.answerAbout('2');
+    await survey.next();
+    await survey.answerExperience();
+    await survey.next();
+    await expect(page.locator('.progress')).toHaveText('Section 3 of 4');
+    expect(await violations()).toEqual([]);
   });
-  await survey.next(); // error summary
-  await survey.answerAbout('2');
-  await survey.next();
-  await survey.answerExperience();
-  await survey.next();
-  await expect(page.locator('.progress')).toHaveText('Section 3 of 4');
-  expect(await violations()).toEqual([]);
 });
 
 // ---------------------------------------------------------------- embedding --

@@ -167,7 +167,33 @@ fn run(args: &[String]) -> Result {
     build_collector()?;
     let mut c = cmd(collector_bin("collector").to_str().unwrap_or("collector"));
     c.args(args);
+    // So a newcomer can see their submission in the export at once: a random
+    // export token kept beside the data (git-ignored), unless one is set.
+    if env::var_os("COLLECTOR_EXPORT_TOKEN").is_none() && !root().join("collector.toml").exists() {
+        let token = local_export_token()?;
+        eprintln!(
+            "\nexport token (data/export-token): {token}\n  curl -H 'Authorization: Bearer {token}' http://127.0.0.1:8080/api/submissions.csv\n"
+        );
+        c.env("COLLECTOR_EXPORT_TOKEN", token);
+    }
     run_cmd(&mut c)
+}
+
+/// The token in data/export-token, made from /dev/urandom on first use.
+fn local_export_token() -> Result<String> {
+    let path = root().join("data/export-token");
+    if let Ok(t) = fs::read_to_string(&path) {
+        if t.trim().len() >= 32 {
+            return Ok(t.trim().to_owned());
+        }
+    }
+    let mut bytes = [0u8; 16];
+    use std::io::Read;
+    fs::File::open("/dev/urandom").and_then(|mut f| f.read_exact(&mut bytes)).map_err(|e| format!("/dev/urandom: {e}"))?;
+    let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    fs::create_dir_all(root().join("data")).map_err(|e| e.to_string())?;
+    fs::write(&path, &token).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(token)
 }
 
 // -------------------------------------------------------------------- test ---
@@ -249,8 +275,13 @@ fn brotli(b: &[u8]) -> usize {
 // ------------------------------------------------------------------- bench ---
 
 fn bench(args: &[String]) -> Result {
+    setup()?;
+    build_app()?;
     build_collector()?;
+    // Receiver ingest under concurrent load.
     let mut c = cmd(collector_bin("collector-bench").to_str().unwrap_or("collector-bench"));
     c.args(args);
-    run_cmd(&mut c)
+    run_cmd(&mut c)?;
+    // The app flushing a full outbox to the real receiver, in Chromium.
+    run_cmd(cmd("node").arg("tests/bench/outbox-flush.mjs"))
 }
