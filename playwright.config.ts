@@ -18,7 +18,9 @@ export default defineConfig({
   use: {
     baseURL: BASE_URL,
     viewport: { width: 390, height: 844 },
-    serviceWorkers: 'allow',
+    // Specs that test the service worker opt in; elsewhere page.route must see
+    // every request (a worker would fetch the questionnaire itself).
+    serviceWorkers: 'block',
     launchOptions: {
       executablePath: '/usr/bin/chromium',
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',

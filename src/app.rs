@@ -1,6 +1,7 @@
 //! The top-level component: load, then survey or error page.
 
 use crate::browser;
+use crate::pwa;
 use crate::drafts::{use_drafts, Drafts, Notice};
 use crate::outbox::{use_outbox, Item, Outbox};
 use survey_core::payload::build_submission;
@@ -39,6 +40,23 @@ fn Loaded(loaded: Loaded) -> impl IntoView {
     let drafts = use_drafts(state, store.clone());
     let outbox = use_outbox(store);
     let detector = StoredValue::new(config.detector());
+
+    // Embedding: talk only to parent origins the config allows.
+    let origins = StoredValue::new(config.embed_origins.clone());
+    let tell_parent = move |what: &'static str| origins.with_value(|o| pwa::post_to_parent(o, what, None));
+    tell_parent("ready");
+    pwa::watch_height(origins.get_value());
+    drafts.on_saved(Callback::new(move |_| tell_parent("draft-saved")));
+    outbox.on_synced(Callback::new(move |_| tell_parent("synced")));
+
+    // A new version waits until the student chooses it (after saving the
+    // draft) or comes back: never a reload in the middle of answering.
+    let update_ready = RwSignal::new(false);
+    pwa::register_service_worker(move || update_ready.set(true));
+    let apply_update = move |_| {
+        drafts.save_now(state);
+        pwa::apply_update();
+    };
     // The receipt of the response just submitted: shows the confirmation.
     let submitted = RwSignal::new(None::<String>);
     let failed = RwSignal::new(false);
@@ -70,12 +88,19 @@ fn Loaded(loaded: Loaded) -> impl IntoView {
                 drafts.notices.set(Vec::new());
                 failed.set(false);
                 submitted.set(Some(code));
+                tell_parent("submitted");
                 outbox.flush(true);
             }
             Err(_) => failed.set(true),
         }
     });
     view! {
+        {move || update_ready.get().then(|| view! {
+            <div class="notice" role="status">
+                <p>"A new version of this questionnaire is ready. Your answers are kept."</p>
+                <button type="button" class="button button-secondary" on:click=apply_update>"Use the new version"</button>
+            </div>
+        })}
         <Notices drafts=drafts state=state />
         <OutboxStatus outbox=outbox />
         {move || failed.get().then(|| view! {
@@ -194,10 +219,16 @@ fn Notices(drafts: Drafts, state: SurveyState) -> impl IntoView {
                     Notice::ChangedElsewhere => (false, "Your answers were updated from another tab.".into()),
                 };
                 let offer_download = matches!(n, Notice::QuotaFull | Notice::NotPersistent);
+                // Inside an iframe, storage may be partitioned or blocked: the
+                // app's own tab usually has working storage.
+                let new_tab = (matches!(n, Notice::NotPersistent) && browser::in_iframe()).then(|| view! {
+                    <a class="button button-secondary" href=browser::own_url() target="_blank" rel="noopener">"Open in a new tab"</a>
+                });
                 let dismiss = move |_| drafts.dismiss(&n);
                 view! {
                     <div class="notice" class:notice-warning=warning role="status">
                         <p>{text}</p>
+                        {new_tab}
                         {offer_download.then(|| view! {
                             <button type="button" class="button button-secondary" on:click=download>"Download my answers"</button>
                         })}

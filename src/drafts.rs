@@ -49,6 +49,8 @@ pub struct Drafts {
     /// When the draft was last written (ms since epoch).
     pub saved_at: RwSignal<Option<f64>>,
     pending: StoredValue<Option<TimeoutHandle>>,
+    /// Called after each successful save (the embed's `draft-saved` event).
+    on_saved: StoredValue<Option<Callback<()>>>,
 }
 
 impl Drafts {
@@ -58,6 +60,10 @@ impl Drafts {
                 v.push(n)
             }
         });
+    }
+
+    pub fn on_saved(&self, cb: Callback<()>) {
+        self.on_saved.set_value(Some(cb));
     }
 
     pub fn dismiss(&self, n: &Notice) {
@@ -98,6 +104,9 @@ impl Drafts {
                 perf.end();
                 self.saved_at.set(Some(draft.saved_at));
                 self.dismiss(&Notice::QuotaFull);
+                if let Some(cb) = self.on_saved.get_value() {
+                    cb.run(());
+                }
             }
             Err(StoreError::Quota) => self.notify(Notice::QuotaFull),
             Err(StoreError::Failed(_)) => self.notify(Notice::NotPersistent),
@@ -132,6 +141,7 @@ pub fn use_drafts(state: SurveyState, store: Store) -> Drafts {
         notices: RwSignal::new(Vec::new()),
         saved_at: RwSignal::new(None),
         pending: StoredValue::new(None),
+        on_saved: StoredValue::new(None),
     };
     if !persistent {
         drafts.notify(Notice::NotPersistent);

@@ -14,6 +14,7 @@ pub mod fields;
 pub mod load;
 pub mod messages;
 pub mod outbox;
+pub mod pwa;
 pub mod state;
 pub mod storage;
 mod survey;

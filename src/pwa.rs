@@ -74,22 +74,19 @@ pub fn apply_update() {
         });
         container.set_oncontrollerchange(Some(reload.as_ref().unchecked_ref()));
         reload.forget();
-        let _ = waiting.post_message(&message("SKIP_WAITING", None));
+        let _ = waiting.post_message(&object(&[("type", Some("SKIP_WAITING".into()))]));
     });
 }
 
-/// `{type, source: 'cohort-survey'?, height?}`.
-fn message(message_type: &str, height: Option<f64>) -> Object {
-    let msg = Object::new();
-    let set = |k: &str, v: &JsValue| drop(Reflect::set(&msg, &k.into(), v));
-    if message_type != "SKIP_WAITING" {
-        set("source", &"cohort-survey".into());
+/// A plain object with these properties (`None` values left out).
+fn object(entries: &[(&str, Option<JsValue>)]) -> Object {
+    let obj = Object::new();
+    for (key, value) in entries {
+        if let Some(v) = value {
+            let _ = Reflect::set(&obj, &(*key).into(), v);
+        }
     }
-    set("type", &message_type.into());
-    if let Some(h) = height {
-        set("height", &h.into());
-    }
-    msg
+    obj
 }
 
 /// The parent window, when this page runs inside a frame.
@@ -117,7 +114,7 @@ pub fn parent_origin(allowed: &[String]) -> Option<String> {
             web_sys::Url::new(&referrer).ok()?.origin()
         }
     };
-    allowed.iter().any(|a| *a == origin).then_some(origin)
+    allowed.contains(&origin).then_some(origin)
 }
 
 /// Posts `{source: 'cohort-survey', type, height?}` to the embedding page,
@@ -126,7 +123,12 @@ pub fn parent_origin(allowed: &[String]) -> Option<String> {
 pub fn post_to_parent(allowed_origins: &[String], message_type: &str, height: Option<f64>) {
     let Some(origin) = parent_origin(allowed_origins) else { return };
     let Some(parent) = web_sys::window().as_ref().and_then(parent) else { return };
-    let _ = parent.post_message(&message(message_type, height), &origin);
+    let msg = object(&[
+        ("source", Some("cohort-survey".into())),
+        ("type", Some(message_type.into())),
+        ("height", height.map(JsValue::from)),
+    ]);
+    let _ = parent.post_message(&msg, &origin);
 }
 
 /// When embedded by an allowed origin, posts `resize` with the page's height
