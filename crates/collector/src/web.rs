@@ -47,6 +47,7 @@ async fn cache_control(req: Request, next: Next) -> Response {
 }
 
 /// True for trunk-style names: `name-<16+ hex>.ext` or `name-<hex>_bg.wasm`.
+/// Trunk drops leading zeros from its 64-bit hash, so 12+ hex digits count.
 pub fn is_hashed_asset(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or("");
     let Some((stem, _ext)) = file.split_once('.') else {
@@ -54,7 +55,7 @@ pub fn is_hashed_asset(path: &str) -> bool {
     };
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
     stem.rsplit_once('-')
-        .is_some_and(|(_, hash)| hash.len() >= 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+        .is_some_and(|(_, hash)| hash.len() >= 12 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// The CSP to send: `csp` with a `'sha256-…'` source added to `script-src`
@@ -166,6 +167,7 @@ mod tests {
         assert!(is_hashed_asset("/cohort-survey-1a2b3c4d5e6f7a8b_bg.wasm"));
         assert!(is_hashed_asset("/cohort-survey-1a2b3c4d5e6f7a8b.js"));
         assert!(is_hashed_asset("/style-1a2b3c4d5e6f7a8b.css"));
+        assert!(is_hashed_asset("/cohort-survey-c829c6b559129f8_bg.wasm"), "15 digits: leading zero dropped");
         assert!(!is_hashed_asset("/index.html"));
         assert!(!is_hashed_asset("/sw.js"));
         assert!(!is_hashed_asset("/questionnaires/balint-end-of-cohort.json"));
