@@ -122,3 +122,25 @@ test('tap targets are at least 44 px and inputs use 16 px text', async ({ survey
   const size = await page.getByLabel('What should change?').evaluate(e => getComputedStyle(e).fontSize);
   expect(parseFloat(size)).toBeGreaterThanOrEqual(16);
 });
+
+test('Send is refused while anything shown is missing; the check page links straight to it', async ({ survey, page }) => {
+  // A draft restored on the check page with the consent and recommend answers
+  // missing (e.g. after a questionnaire update).
+  await survey.open();
+  await page.evaluate(() => localStorage.setItem('cohort-survey:draft:balint-end-of-cohort', JSON.stringify({
+    questionnaire_id: 'balint-end-of-cohort', questionnaire_version: '1', page: 4, saved_at: Date.now(),
+    answers: { group: 'thursday', sessions: 6, overall: '5', agreement: { safe: '5', learned: '5', community: '5',
+      pace: '5', facilitation: '5', anxious: '1', ethics: '5', timetable: '5' } } })));
+  await page.reload();
+  await expect(survey.heading()).toHaveText('Check your answers');
+  await expect(page.locator('.summary-row', { hasText: 'recommend' })).toContainText('Not answered');
+  await page.getByRole('button', { name: 'Send my answers' }).click();
+  const summary = page.locator('.error-summary');
+  await expect(summary).toBeFocused();
+  await expect(summary.getByRole('link')).toHaveText([/recommend Balint groups/, /Tick the box/]);
+  await summary.getByRole('link', { name: /Tick the box/ }).click();
+  await expect(survey.heading()).toHaveText('Before you send');
+  await expect(page.getByRole('checkbox')).toBeFocused();
+  const r = await fetch('http://127.0.0.1:8181/api/submissions.json', { headers: { Authorization: 'Bearer e2e-export-token' } });
+  expect((await r.json()).rows.every((row: any) => row.group !== 'thursday')).toBe(true);
+});
