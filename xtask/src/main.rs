@@ -110,6 +110,10 @@ fn setup() -> Result {
     if !version_of("wasm-bindgen").is_some_and(|v| v.ends_with(&wb)) {
         run_cmd(cmd("cargo").args(["install", "wasm-bindgen-cli", "--version", &wb]))?;
     }
+    // Node runs Playwright and trunk's service-worker hook.
+    if version_of("npm").is_none() {
+        apt_install(&["nodejs", "npm"], "Node.js and npm (for the end-to-end tests and the build's service-worker step)")?;
+    }
     // npm packages from the lock file: Playwright, axe, and binaryen's wasm-opt
     // (Debian's binaryen 108 produces a broken wasm). Never download browsers.
     let stamp = root().join("node_modules/.package-lock.json");
@@ -122,25 +126,32 @@ fn setup() -> Result {
         run_cmd(cmd("npm").args(["ci", "--no-audit", "--no-fund"]).env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"))?;
     }
     if !Path::new("/usr/bin/chromium").exists() || !Path::new("/usr/bin/chromedriver").exists() {
-        if Path::new("/usr/bin/apt-get").exists() {
-            let sudo = if is_root() { vec![] } else { vec!["sudo"] };
-            let apt = |args: &[&str]| {
-                let mut all = sudo.clone();
-                all.extend_from_slice(args);
-                let mut c = cmd(all[0]);
-                c.args(&all[1..]).env("DEBIAN_FRONTEND", "noninteractive");
-                run_cmd(&mut c)
-            };
-            apt(&["apt-get", "update"])?;
-            apt(&["apt-get", "install", "-y", "--no-install-recommends", "chromium", "chromium-driver"])?;
-        } else {
-            return Err("Chromium and chromedriver are needed for the browser tests: install them so that \
-                        /usr/bin/chromium and /usr/bin/chromedriver exist (Debian/Ubuntu: apt-get install chromium chromium-driver)"
-                .into());
-        }
+        apt_install(
+            &["chromium", "chromium-driver"],
+            "Chromium and chromedriver at /usr/bin/chromium and /usr/bin/chromedriver (for the browser tests)",
+        )?;
     }
     eprintln!("setup: ready ({:.0?})", started.elapsed());
     Ok(())
+}
+
+/// Installs Debian packages, or says exactly what to install where there is
+/// no apt.
+fn apt_install(packages: &[&str], what: &str) -> Result {
+    if !Path::new("/usr/bin/apt-get").exists() {
+        return Err(format!("please install {what}; on Debian/Ubuntu: apt-get install {}", packages.join(" ")));
+    }
+    let sudo: &[&str] = if is_root() { &[] } else { &["sudo"] };
+    let apt = |args: &[&str]| {
+        let all: Vec<&str> = sudo.iter().chain(args).copied().collect();
+        let mut c = cmd(all[0]);
+        c.args(&all[1..]).env("DEBIAN_FRONTEND", "noninteractive");
+        run_cmd(&mut c)
+    };
+    apt(&["apt-get", "update"])?;
+    let mut install = vec!["apt-get", "install", "-y", "--no-install-recommends"];
+    install.extend_from_slice(packages);
+    apt(&install)
 }
 
 fn is_root() -> bool {
