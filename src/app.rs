@@ -94,6 +94,9 @@ fn Loaded(loaded: Loaded) -> impl IntoView {
             Err(_) => failed.set(true),
         }
     });
+    // What <Show> does (a memo, then one branch or the other), minus its
+    // generic children and fallback types.
+    let answering = Memo::new(move |_| submitted.with(Option::is_none));
     view! {
         {move || update_ready.get().then(|| view! {
             <div class="notice" role="status">
@@ -112,10 +115,15 @@ fn Loaded(loaded: Loaded) -> impl IntoView {
                 </button>
             </div>
         })}
-        <Show when=move || submitted.get().is_none() fallback=move || view! { <Confirmation outbox=outbox receipt=submitted /> }>
-            <Survey state=state on_submit=on_submit detector=detector />
-            <StartAgain drafts=drafts state=state />
-        </Show>
+        {move || if answering.get() {
+            view! {
+                <Survey state=state on_submit=on_submit detector=detector />
+                <StartAgain drafts=drafts state=state />
+            }
+            .into_any()
+        } else {
+            view! { <Confirmation outbox=outbox receipt=submitted /> }.into_any()
+        }}
     }
 }
 
@@ -245,6 +253,7 @@ fn Notices(drafts: Drafts, state: SurveyState) -> impl IntoView {
 #[component]
 fn StartAgain(drafts: Drafts, state: SurveyState) -> impl IntoView {
     let asking = RwSignal::new(false);
+    let asking_memo = Memo::new(move |_| asking.get());
     let confirm = move |_| {
         drafts.clear();
         state.reset();
@@ -253,17 +262,23 @@ fn StartAgain(drafts: Drafts, state: SurveyState) -> impl IntoView {
     };
     view! {
         <div class="start-again">
-            <Show when=move || asking.get() fallback=move || view! {
-                <button type="button" class="link-button" on:click=move |_| asking.set(true)>"Start again"</button>
-            }>
-                <div class="notice notice-warning" role="alertdialog" aria-labelledby="start-again-q">
-                    <p id="start-again-q">"Delete all your answers on this device and start again?"</p>
-                    <div class="actions">
-                        <button type="button" class="button" on:click=confirm>"Yes, delete my answers"</button>
-                        <button type="button" class="button button-secondary" on:click=move |_| asking.set(false)>"Cancel"</button>
+            {move || if asking_memo.get() {
+                view! {
+                    <div class="notice notice-warning" role="alertdialog" aria-labelledby="start-again-q">
+                        <p id="start-again-q">"Delete all your answers on this device and start again?"</p>
+                        <div class="actions">
+                            <button type="button" class="button" on:click=confirm>"Yes, delete my answers"</button>
+                            <button type="button" class="button button-secondary" on:click=move |_| asking.set(false)>"Cancel"</button>
+                        </div>
                     </div>
-                </div>
-            </Show>
+                }
+                .into_any()
+            } else {
+                view! {
+                    <button type="button" class="link-button" on:click=move |_| asking.set(true)>"Start again"</button>
+                }
+                .into_any()
+            }}
         </div>
     }
 }

@@ -4,6 +4,8 @@
 use crate::messages::message;
 use crate::state::SurveyState;
 use leptos::prelude::*;
+use std::sync::Arc;
+use survey_core::num::fmt_num;
 use survey_core::{Answer, Kind, Opt, Question, Text, PREFER_NOT_TO_SAY};
 
 /// Only English content today; the format already carries other languages.
@@ -123,7 +125,7 @@ pub fn Field(question: Question) -> impl IntoView {
             let value = {
                 let id = id.clone();
                 move || match state.answer(&id) {
-                    Some(Answer::Number(n)) => n.to_string(),
+                    Some(Answer::Number(n)) => fmt_num(n),
                     Some(Answer::Text(s)) => s,
                     _ => String::new(),
                 }
@@ -192,8 +194,8 @@ pub fn Field(question: Question) -> impl IntoView {
                     {hint}
                     {error_view}
                     <Radios name=id.clone() choices=choices
-                        get={let id = id.clone(); move || state.answer(&id).and_then(|a| a.as_text().map(str::to_owned))}
-                        set={let id = id.clone(); move |v: String| { state.set_answer(&id, Some(Answer::Text(v))); state.leave(&id); }} />
+                        get={let id = id.clone(); Arc::new(move || state.answer(&id).and_then(|a| a.as_text().map(str::to_owned))) as GetChoice}
+                        set={let id = id.clone(); Arc::new(move |v: String| { state.set_answer(&id, Some(Answer::Text(v))); state.leave(&id); }) as SetChoice} />
                 </fieldset>
             }
             .into_any()
@@ -212,8 +214,8 @@ pub fn Field(question: Question) -> impl IntoView {
                     {error_view}
                     <div class="rating">
                         <Radios name=id.clone() choices=choices
-                            get={let id = id.clone(); move || state.answer(&id).and_then(|a| a.as_number()).map(|n| n.to_string())}
-                            set={let id = id.clone(); move |v: String| { state.set_answer(&id, v.parse().ok().map(Answer::Number)); state.leave(&id); }} />
+                            get={let id = id.clone(); Arc::new(move || state.answer(&id).and_then(|a| a.as_number()).map(fmt_num)) as GetChoice}
+                            set={let id = id.clone(); Arc::new(move |v: String| { state.set_answer(&id, v.parse().ok().map(Answer::Number)); state.leave(&id); }) as SetChoice} />
                     </div>
                     <p class="rating-ends" aria-hidden="true">
                         <span>{min_label.as_ref().map(t)}</span>
@@ -305,7 +307,7 @@ pub fn Field(question: Question) -> impl IntoView {
                     view! {
                         <fieldset class="statement" class:statement-missing=missing>
                             <legend>{t(&s.text)}</legend>
-                            <Radios name=format!("{id}--{sid}") choices=choices.clone() get=get set=set />
+                            <Radios name=format!("{id}--{sid}") choices=choices.clone() get=Arc::new(get) as GetChoice set=Arc::new(set) as SetChoice />
                         </fieldset>
                     }
                 })
@@ -338,14 +340,19 @@ fn with_prefer_not(options: Vec<Opt>, prefer_not: bool) -> Vec<(String, String)>
     v
 }
 
+/// Type-erased accessors for [`Radios`], so its view code is compiled once
+/// rather than once per caller.
+pub type GetChoice = Arc<dyn Fn() -> Option<String> + Send + Sync>;
+pub type SetChoice = Arc<dyn Fn(String) + Send + Sync>;
+
 /// A native radio group: one `<input type=radio>` per choice, each inside a
 /// large tap target.
 #[component]
 pub fn Radios(
     name: String,
     choices: Vec<(String, String)>,
-    get: impl Fn() -> Option<String> + Send + Sync + Clone + 'static,
-    set: impl Fn(String) + Send + Sync + Clone + 'static,
+    get: GetChoice,
+    set: SetChoice,
 ) -> impl IntoView {
     choices
         .into_iter()

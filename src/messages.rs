@@ -1,6 +1,7 @@
 //! Every student-facing wording of survey-core's error codes, in one place so
 //! a translation touches one file.
 
+use survey_core::num::Num;
 use survey_core::{Kind, Question, ValidationError};
 
 /// The inline and summary message for one error on one question (GOV.UK
@@ -28,10 +29,10 @@ pub fn message(q: &Question, e: &ValidationError, lang: &str) -> String {
         E::TooFewSelections { min } => format!("Select at least {min} options"),
         E::TooManySelections { max } => format!("Select no more than {max} options"),
         E::DuplicateSelection { .. } => "Select each option only once".into(),
-        E::BelowMin { min } => format!("Enter a number of {min} or more"),
-        E::AboveMax { max } => format!("Enter a number of {max} or less"),
+        E::BelowMin { min } => format!("Enter a number of {} or more", Num(*min)),
+        E::AboveMax { max } => format!("Enter a number of {} or less", Num(*max)),
         E::NotAStep { step } if *step == 1.0 => "Enter a whole number".into(),
-        E::NotAStep { step } => format!("Enter a number in steps of {step}"),
+        E::NotAStep { step } => format!("Enter a number in steps of {}", Num(*step)),
         E::NotWhole => "Choose a whole number".into(),
         E::TooShort { min } => format!("Write at least {min} characters"),
         E::TooLong { max } => format!("Answer must be {max} characters or fewer"),

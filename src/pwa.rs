@@ -38,22 +38,36 @@ pub fn register_service_worker(on_update_ready: impl Fn() + 'static) {
         // Not a registration when something (a test harness, an extension)
         // replaced `register`; then there is nothing to watch.
         let Some(reg) = registered.ok().and_then(|r| r.dyn_into::<ServiceWorkerRegistration>().ok()) else { return };
-        if reg.waiting().is_some() && container.controller().is_some() {
-            on_update();
-        }
+        // Watches one installing worker until it is installed and waiting.
+        let watch = {
+            let (container, on_update) = (container.clone(), on_update.clone());
+            move |worker: web_sys::ServiceWorker| {
+                let (watched, container, on_update) = (worker.clone(), container.clone(), on_update.clone());
+                let on_state = Closure::<dyn Fn()>::new(move || {
+                    if watched.state() == ServiceWorkerState::Installed && container.controller().is_some() {
+                        on_update();
+                    }
+                });
+                worker.set_onstatechange(Some(on_state.as_ref().unchecked_ref()));
+                on_state.forget(); // one small closure per update found
+            }
+        };
         let found_reg = reg.clone();
-        let on_found = Closure::<dyn Fn()>::new(move || {
-            let Some(worker) = found_reg.installing() else { return };
-            let (watched, container, on_update) = (worker.clone(), container.clone(), on_update.clone());
-            let on_state = Closure::<dyn Fn()>::new(move || {
-                if watched.state() == ServiceWorkerState::Installed && container.controller().is_some() {
-                    on_update();
+        let on_found = Closure::<dyn Fn()>::new({
+            let watch = watch.clone();
+            move || {
+                if let Some(worker) = found_reg.installing() {
+                    watch(worker);
                 }
-            });
-            worker.set_onstatechange(Some(on_state.as_ref().unchecked_ref()));
-            on_state.forget(); // one small closure per update found
+            }
         });
         reg.set_onupdatefound(Some(on_found.as_ref().unchecked_ref()));
+        // An update may have started, or finished, before we listened.
+        if reg.waiting().is_some() && container.controller().is_some() {
+            on_update();
+        } else if let Some(worker) = reg.installing() {
+            watch(worker);
+        }
         on_found.forget(); // lives as long as the page
     });
 }

@@ -7,6 +7,7 @@ use crate::state::SurveyState;
 use leptos::html;
 use leptos::prelude::*;
 use survey_core::anon::{describe as describe_kind, Detector};
+use survey_core::num::fmt_num;
 use survey_core::payload::findings_by_question;
 use survey_core::{Answer, Kind, Question, PREFER_NOT_TO_SAY};
 
@@ -120,7 +121,9 @@ pub fn Survey(
             .into_iter()
             .map(|q| {
                 let id = q.id.clone();
-                view! { <Show when=move || state.is_shown(&id)><Field question=q.clone() /></Show> }
+                // What <Show> does, without its generic children/fallback types.
+                let shown = Memo::new(move |_| state.is_shown(&id));
+                move || shown.get().then(|| view! { <Field question=q.clone() /> })
             })
             .collect_view();
         view! {
@@ -242,7 +245,7 @@ fn describe(q: &Question, a: Option<&Answer>) -> Vec<String> {
             })
             .collect(),
         (Kind::Consent, Answer::Bool(true)) => vec!["Yes".into()],
-        (_, Answer::Number(n)) => vec![n.to_string()],
+        (_, Answer::Number(n)) => vec![fmt_num(*n)],
         (_, Answer::Text(s)) => vec![s.clone()],
         _ => vec!["Not answered".into()],
     }

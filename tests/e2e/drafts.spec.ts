@@ -152,3 +152,20 @@ test('a draft save of a fully answered questionnaire is measured in the browser'
   const last = saves[saves.length - 1];
   console.log(`draft-save: ${saves.length} saves, last ${last.toFixed(2)} ms, max ${Math.max(...saves).toFixed(2)} ms`);
 });
+
+test('"Start again" asks first, then deletes the answers on this device', async ({ survey, page }) => {
+  await survey.open();
+  await survey.answerAbout('5');
+  await savedDraft(page);
+  await page.getByRole('button', { name: 'Start again' }).click();
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByRole('radio', { name: 'Wednesday lunchtime' })).toBeChecked();
+  await page.getByRole('button', { name: 'Start again' }).click();
+  await expect(page.getByRole('alertdialog')).toContainText('Delete all your answers on this device and start again?');
+  await page.getByRole('button', { name: 'Yes, delete my answers' }).click();
+  await expect(page.getByRole('radio', { name: 'Wednesday lunchtime' })).not.toBeChecked();
+  await expect(page.getByLabel('How many of the 6 sessions did you attend?')).toHaveValue('');
+  await page.reload();
+  await expect(page.locator('.notice')).toHaveCount(0);
+  await expect(page.getByRole('radio', { name: 'Wednesday lunchtime' })).not.toBeChecked();
+});

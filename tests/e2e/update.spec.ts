@@ -78,8 +78,11 @@ test('a new build deployed mid-draft shows the update notice, keeps the draft an
     // Nothing reloaded by itself; the answers are still on the page.
     expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
     await expect(page.getByLabel('What made it hard to attend more sessions?')).toHaveValue('Exams.');
-    await page.getByRole('button', { name: 'Use the new version' }).click();
-    await expect.poll(() => page.evaluate(() => (window as any).__sameDocument ?? false)).toBe(false);
+    await Promise.all([
+      page.waitForEvent('load'), // the one reload, after the student chose it
+      page.getByRole('button', { name: 'Use the new version' }).click(),
+    ]);
+    expect(await page.evaluate(() => (window as any).__sameDocument ?? false)).toBe(false);
     await expect(page.getByLabel('What made it hard to attend more sessions?')).toHaveValue('Exams.');
     await expect(page.getByText('A new version of this questionnaire is ready.')).toHaveCount(0);
   } finally {

@@ -213,26 +213,71 @@ fn test(args: &[String]) -> Result {
     let started = Instant::now();
     setup()?;
     let only = |tier: &str| args.is_empty() || args.iter().any(|a| a == tier);
+    let mut tiers: Vec<(&str, Counts)> = Vec::new();
     if only("host") {
         // survey-core, collector, xtask on the host.
-        run_cmd(cmd("cargo").args(["test", "--workspace", "--exclude", "cohort-survey"]))?;
+        tiers.push(("host", run_counted(cmd("cargo").args(["test", "--workspace", "--exclude", "cohort-survey"]))?));
     }
     if only("wasm") {
-        run_cmd(
-            cmd("cargo")
-                .args(["test", "--target", "wasm32-unknown-unknown", "-p", "cohort-survey"])
-                .env("CHROMEDRIVER", "/usr/bin/chromedriver"),
-        )?;
+        let mut c = cmd("cargo");
+        c.args(["test", "--target", "wasm32-unknown-unknown", "-p", "cohort-survey"])
+            .env("CHROMEDRIVER", "/usr/bin/chromedriver");
+        tiers.push(("wasm (Chromium)", run_counted(&mut c)?));
     }
     if only("e2e") {
         build_app()?;
         build_collector()?;
         let mut c = cmd("npx");
         c.args(["playwright", "test"]).args(args.iter().filter(|a| !["host", "wasm", "e2e"].contains(&a.as_str())));
-        run_cmd(&mut c)?;
+        tiers.push(("e2e (Playwright)", run_counted(&mut c)?));
     }
-    eprintln!("test: all tiers passed in {:.0?}", started.elapsed());
+    let (mut passed, mut failed) = (0, 0);
+    for (tier, n) in &tiers {
+        println!("{tier}: {} passed, {} failed", n.passed, n.failed);
+        passed += n.passed;
+        failed += n.failed;
+    }
+    println!("test: every tier ran in {:.0?}", started.elapsed());
+    println!("total: {passed} passed, {failed} failed");
     Ok(())
+}
+
+#[derive(Default)]
+struct Counts {
+    passed: u64,
+    failed: u64,
+}
+
+/// Runs a test command, echoing its output, and counts what cargo test
+/// (`test result: ok. N passed; M failed`) and Playwright (`N passed`,
+/// `N failed`) report. Fails when the command fails.
+fn run_counted(c: &mut Command) -> Result<Counts> {
+    use std::io::BufRead;
+    let shown = format!("{c:?}").replace('"', "");
+    eprintln!("$ {shown}");
+    let mut child = c.stdout(Stdio::piped()).spawn().map_err(|e| format!("could not start {shown}: {e}"))?;
+    let mut n = Counts::default();
+    if let Some(out) = child.stdout.take() {
+        for line in std::io::BufReader::new(out).lines().map_while(std::result::Result::ok) {
+            println!("{line}");
+            let words: Vec<&str> = line.split(|ch: char| ch.is_whitespace() || ch == ';' || ch == '.').filter(|w| !w.is_empty()).collect();
+            for pair in words.windows(2) {
+                if let Ok(k) = pair[0].parse::<u64>() {
+                    match pair[1] {
+                        "passed" => n.passed += k,
+                        "failed" => n.failed += k,
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+    let status = child.wait().map_err(|e| e.to_string())?;
+    if status.success() {
+        Ok(n)
+    } else {
+        Err(format!("{shown} failed ({status}); {} passed, {} failed", n.passed, n.failed))
+    }
 }
 
 // -------------------------------------------------------------------- size ---

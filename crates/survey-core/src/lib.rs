@@ -18,6 +18,7 @@ pub mod answers;
 pub mod config;
 pub mod draft;
 pub mod logic;
+pub mod num;
 pub mod payload;
 pub mod period;
 pub mod retry;

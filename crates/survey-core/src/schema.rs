@@ -7,6 +7,7 @@
 //! See `docs/questionnaire-format.md` and `docs/questionnaire.schema.json`.
 
 use crate::answers::Answer;
+use crate::num::Num;
 use crate::text::Text;
 use serde::Deserialize;
 use std::collections::HashSet;
@@ -146,7 +147,7 @@ pub enum SchemaError {
     // "an info question", not "a info question".
     #[error("question \"{question}\": \"{field}\" does not apply to {} {kind} question", if *.kind == "info" { "an" } else { "a" })]
     NotApplicable { question: String, field: &'static str, kind: &'static str },
-    #[error("question \"{question}\": min {min} is greater than max {max}")]
+    #[error("question \"{question}\": min {} is greater than max {}", Num(*.min), Num(*.max))]
     MinGreaterThanMax { question: String, min: f64, max: f64 },
     #[error("question \"{question}\": {reason}")]
     BadValue { question: String, reason: String },
@@ -628,7 +629,7 @@ fn kind(raw: &RawQuestion) -> Result<Kind, SchemaError> {
             if min.fract() != 0.0 || max.fract() != 0.0 || max - min > 20.0 || min == max {
                 return Err(SchemaError::BadValue {
                     question: q(),
-                    reason: format!("a rating needs whole-number ends at most 20 apart (got {min} to {max})"),
+                    reason: format!("a rating needs whole-number ends at most 20 apart (got {} to {})", Num(min), Num(max)),
                 });
             }
             Kind::Rating { min: min as i64, max: max as i64, min_label: raw.min_label.clone(), max_label: raw.max_label.clone() }

@@ -1,16 +1,46 @@
 //! Display text that is either one plain string or a map language -> string.
 
+use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 use std::collections::BTreeMap;
+use std::fmt;
 
 /// A piece of questionnaire text: `"Hello"` or `{"en": "Hello", "cy": "Helo"}`.
 ///
 /// Rendered as text, never as HTML.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(untagged)]
+///
+/// Deserialised by hand rather than with `#[serde(untagged)]`, which buffers
+/// every value and costs wasm size; errors read the same.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Text {
     Plain(String),
     Localised(BTreeMap<String, String>),
+}
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Text;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string or an object of strings")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Text, E> {
+                Ok(Text::Plain(v.to_owned()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Text, E> {
+                Ok(Text::Plain(v))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Text, A::Error> {
+                let mut out = BTreeMap::new();
+                while let Some((k, v)) = map.next_entry::<String, String>()? {
+                    out.insert(k, v);
+                }
+                Ok(Text::Localised(out))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 impl Text {
