@@ -212,7 +212,7 @@ fn Notices(drafts: Drafts, state: SurveyState) -> impl IntoView {
                             ),
                         },
                     ),
-                    Notice::Quarantined => (
+                    Notice::Quarantined { .. } => (
                         true,
                         "Your saved answers could not be read, so the questionnaire starts fresh. The unreadable copy is kept on this device.".into(),
                     ),
@@ -232,11 +232,22 @@ fn Notices(drafts: Drafts, state: SurveyState) -> impl IntoView {
                 let new_tab = (matches!(n, Notice::NotPersistent) && browser::in_iframe()).then(|| view! {
                     <a class="button button-secondary" href=browser::own_url() target="_blank" rel="noopener">"Open in a new tab"</a>
                 });
+                // The unreadable copy, exactly as stored, for the programme team.
+                let unreadable = match &n {
+                    Notice::Quarantined { key } => drafts.raw(key).map(|raw| view! {
+                        <button type="button" class="button button-secondary"
+                            on:click=move |_| browser::download("unreadable-answers.txt", &raw)>
+                            "Download the unreadable copy"
+                        </button>
+                    }),
+                    _ => None,
+                };
                 let dismiss = move |_| drafts.dismiss(&n);
                 view! {
                     <div class="notice" class:notice-warning=warning role="status">
                         <p>{text}</p>
                         {new_tab}
+                        {unreadable}
                         {offer_download.then(|| view! {
                             <button type="button" class="button button-secondary" on:click=download>"Download my answers"</button>
                         })}

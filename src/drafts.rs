@@ -30,8 +30,9 @@ pub enum Notice {
     Restored { when: String },
     /// A new questionnaire version: how many answers were carried over.
     Migrated { kept: usize, dropped: usize },
-    /// The saved draft could not be read; it was set aside and kept.
-    Quarantined,
+    /// The saved draft could not be read; it was set aside under this key,
+    /// kept, and can be downloaded as it was.
+    Quarantined { key: String },
     /// The browser will not let the page store anything.
     NotPersistent,
     /// Storage is full: answers are only in this page until it is freed.
@@ -64,6 +65,11 @@ impl Drafts {
 
     pub fn on_saved(&self, cb: Callback<()>) {
         self.on_saved.set_value(Some(cb));
+    }
+
+    /// A stored value as it is (for downloading a quarantined draft).
+    pub fn raw(&self, key: &str) -> Option<String> {
+        self.store.with_value(|s| s.get(key))
     }
 
     pub fn dismiss(&self, n: &Notice) {
@@ -220,11 +226,16 @@ fn restore(state: SurveyState, drafts: Drafts, qid: &str, key: &str) {
         Ok(d) if d.questionnaire_id == qid => d,
         _ => {
             // Keep the bad value where it can be recovered, then start fresh.
-            let moved = drafts.store.with_value(|s| s.set(&quarantine_key(qid, js_sys::Date::now()), &raw));
-            if moved.is_ok() {
+            let aside = quarantine_key(qid, js_sys::Date::now());
+            let moved = drafts.store.with_value(|s| s.set(&aside, &raw));
+            // If it cannot be moved (storage full), it stays where it is.
+            let key = if moved.is_ok() {
                 drafts.store.with_value(|s| s.remove(key));
-            }
-            drafts.notify(Notice::Quarantined);
+                aside
+            } else {
+                key.to_owned()
+            };
+            drafts.notify(Notice::Quarantined { key });
             return;
         }
     };

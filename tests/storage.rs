@@ -98,7 +98,9 @@ async fn quarantines_a_corrupt_draft_and_starts_fresh() {
         let s = state();
         let drafts = use_drafts(s, Store::open());
         assert!(s.answers.get_untracked().is_empty());
-        assert_eq!(drafts.notices.get_untracked(), vec![Notice::Quarantined]);
+        let notices = drafts.notices.get_untracked();
+        let [Notice::Quarantined { key: aside }] = notices.as_slice() else { panic!("{notices:?}") };
+        assert_eq!(drafts.raw(aside).as_deref(), Some("{not json"));
     });
     let store = Store::open();
     assert_eq!(store.get(&key), None);

@@ -48,6 +48,10 @@ test('a corrupt draft is quarantined, never deleted, and the app starts fresh wi
   const quarantined = stored.filter(([k]) => k!.startsWith('cohort-survey:quarantine:balint-end-of-cohort:'));
   expect(quarantined).toHaveLength(1);
   expect(quarantined[0][1]).toBe('{"questionnaire_id": "balint-end-of-cohort", "answers": [broken');
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Download the unreadable copy' }).click();
+  const chunks = await (await (await download).createReadStream()).toArray();
+  expect(Buffer.concat(chunks).toString('utf8')).toBe('{"questionnaire_id": "balint-end-of-cohort", "answers": [broken');
   await survey.expectNoAxeViolations();
 });
 

@@ -1,6 +1,10 @@
 import { test as base, expect, Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { spawn, ChildProcess } from 'child_process';
+import { EXPORT_TOKEN } from '../../playwright.config';
 
 export const questionnaire = JSON.parse(
   fs.readFileSync('public/questionnaires/balint-end-of-cohort.json', 'utf8'));
@@ -76,6 +80,32 @@ export class Survey {
 
   async screenshot(name: string) {
     await this.page.screenshot({ path: `e2e-output/screenshots/${name}.png`, fullPage: true });
+  }
+}
+
+/** A real receiver of its own, serving its own copy of the release build,
+ * that a test can stop, start again and redeploy. */
+export class Deployment {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-deploy-'));
+  dist = path.join(this.dir, 'dist');
+  proc?: ChildProcess;
+  constructor(public port: number) { fs.cpSync('dist', this.dist, { recursive: true }); }
+  get url() { return `http://127.0.0.1:${this.port}`; }
+  async start() {
+    this.proc = spawn('target/server/collector', ['--listen', `127.0.0.1:${this.port}`,
+      '--database', path.join(this.dir, 'db.sqlite'), '--questionnaires-dir', 'public/questionnaires', '--dist-dir', this.dist],
+      { stdio: 'ignore', env: { ...process.env, COLLECTOR_LISTEN: '', COLLECTOR_DB: '', COLLECTOR_EXPORT_TOKEN: EXPORT_TOKEN } });
+    await expect.poll(async () => (await fetch(`${this.url}/healthz`).catch(() => null))?.status, { timeout: 15_000 }).toBe(200);
+  }
+  async stop() {
+    if (!this.proc || this.proc.exitCode !== null) return;
+    const exited = new Promise(r => this.proc!.once('exit', r));
+    this.proc.kill('SIGTERM');
+    await exited;
+  }
+  async rows() {
+    const r = await fetch(`${this.url}/api/submissions.json`, { headers: { Authorization: `Bearer ${EXPORT_TOKEN}` } });
+    return (await r.json()).rows as any[];
   }
 }
 

@@ -1,9 +1,5 @@
-import { test, expect, Survey } from './fixtures';
+import { test, expect, Survey, Deployment } from './fixtures';
 import { BASE_URL, EXPORT_TOKEN } from '../../playwright.config';
-import { spawn, ChildProcess } from 'child_process';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 
 /** Rows stored by a receiver, read through its real export. */
 async function rows(base = BASE_URL): Promise<any[]> {
@@ -61,36 +57,22 @@ test('a submission with no network waits in the outbox and is sent once when bac
 test('a receiver that is down, then started again, gets the response exactly once', async ({ survey, page }) => {
   // A second, real receiver that serves the app itself (so the endpoint is
   // same-origin under its CSP); stopped and started for real.
-  const port = 8183;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-e2e-'));
-  const other = `http://127.0.0.1:${port}`;
-  const start = async (): Promise<ChildProcess> => {
-    const p = spawn('target/server/collector', ['--listen', `127.0.0.1:${port}`,
-      '--database', path.join(dir, 'db.sqlite'), '--questionnaires-dir', 'public/questionnaires', '--dist-dir', 'dist'],
-      { stdio: 'ignore', cwd: process.cwd(), env: { ...process.env, COLLECTOR_LISTEN: '', COLLECTOR_DB: '', COLLECTOR_EXPORT_TOKEN: EXPORT_TOKEN } });
-    await expect.poll(async () => (await fetch(`${other}/healthz`).catch(() => null))?.status, { timeout: 15_000 }).toBe(200);
-    return p;
-  };
-  const stop = async (p: ChildProcess) => {
-    const exited = new Promise(r => p.once('exit', r));
-    p.kill('SIGTERM');
-    await exited;
-  };
-  let receiver = await start();
+  const d = new Deployment(8183);
+  await d.start();
   try {
-    await page.goto(`${other}/`);
+    await page.goto(`${d.url}/`);
     await survey.completeToCheckPage();
-    await stop(receiver);
+    await d.stop();
     await page.getByRole('button', { name: 'Send my answers' }).click();
     await expect(page.locator('.outbox')).toContainText('1 response waiting to send');
     await page.waitForTimeout(1000);
-    receiver = await start();
+    await d.start();
     await page.getByRole('button', { name: 'Send now' }).click();
     await sent(page);
     await page.waitForTimeout(3500); // a second send would have landed by now
-    expect((await rows(other)).length).toBe(1);
+    expect(await d.rows()).toHaveLength(1);
   } finally {
-    await stop(receiver);
+    await d.stop();
   }
 });
 

@@ -1,37 +1,10 @@
-import { test, expect } from './fixtures';
-import { EXPORT_TOKEN } from '../../playwright.config';
-import { spawn, ChildProcess } from 'child_process';
+import { test, expect, Deployment } from './fixtures';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 
 // These tests need a receiver they can stop and redeploy, so each runs its
 // own real receiver serving its own copy of the release build.
 test.use({ serviceWorkers: 'allow' });
-
-class Deployment {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-deploy-'));
-  dist = path.join(this.dir, 'dist');
-  proc?: ChildProcess;
-  constructor(public port: number) { fs.cpSync('dist', this.dist, { recursive: true }); }
-  get url() { return `http://127.0.0.1:${this.port}`; }
-  async start() {
-    this.proc = spawn('target/server/collector', ['--listen', `127.0.0.1:${this.port}`,
-      '--database', path.join(this.dir, 'db.sqlite'), '--questionnaires-dir', 'public/questionnaires', '--dist-dir', this.dist],
-      { stdio: 'ignore', env: { ...process.env, COLLECTOR_LISTEN: '', COLLECTOR_DB: '', COLLECTOR_EXPORT_TOKEN: EXPORT_TOKEN } });
-    await expect.poll(async () => (await fetch(`${this.url}/healthz`).catch(() => null))?.status, { timeout: 15_000 }).toBe(200);
-  }
-  async stop() {
-    if (!this.proc || this.proc.exitCode !== null) return;
-    const exited = new Promise(r => this.proc!.once('exit', r));
-    this.proc.kill('SIGTERM');
-    await exited;
-  }
-  async rows() {
-    const r = await fetch(`${this.url}/api/submissions.json`, { headers: { Authorization: `Bearer ${EXPORT_TOKEN}` } });
-    return (await r.json()).rows as any[];
-  }
-}
 
 async function controlled(page: import('@playwright/test').Page) {
   await page.evaluate(() => navigator.serviceWorker.ready);
