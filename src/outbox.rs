@@ -131,13 +131,11 @@ impl Outbox {
             this.refresh();
             this.sending.set_value(false);
         };
-        if !with_web_lock("cohort-survey-outbox", job.clone()) {
-            if lease(&self.store) {
-                leptos::task::spawn_local(async move {
-                    job().await;
-                    release(&this.store);
-                });
-            }
+        if !with_web_lock("cohort-survey-outbox", job) && lease(&self.store) {
+            leptos::task::spawn_local(async move {
+                job().await;
+                release(&this.store);
+            });
         }
     }
 
