@@ -110,7 +110,7 @@ fn Loaded(loaded: Loaded) -> impl IntoView {
             <div class="notice notice-warning" role="alert">
                 <p>"Your answers could not be stored for sending because this device's storage is full or blocked. They are still on this page: download them, or free some space and press Send again."</p>
                 <button type="button" class="button button-secondary"
-                    on:click=move |_| browser::download("my-answers.json", &serde_json::to_string_pretty(&Drafts::current(state)).unwrap_or_default())>
+                    on:click=move |_| Drafts::download(state)>
                     "Download my answers"
                 </button>
             </div>
@@ -191,10 +191,7 @@ fn OutboxStatus(outbox: Outbox) -> impl IntoView {
 /// Quiet notices about saved answers, at the top of the page.
 #[component]
 fn Notices(drafts: Drafts, state: SurveyState) -> impl IntoView {
-    let download = move |_| {
-        let draft = Drafts::current(state);
-        browser::download("my-answers.json", &serde_json::to_string_pretty(&draft).unwrap_or_default());
-    };
+    let download = move |_| Drafts::download(state);
     move || {
         drafts
             .notices
@@ -229,7 +226,7 @@ fn Notices(drafts: Drafts, state: SurveyState) -> impl IntoView {
                 let offer_download = matches!(n, Notice::QuotaFull | Notice::NotPersistent);
                 // Inside an iframe, storage may be partitioned or blocked: the
                 // app's own tab usually has working storage.
-                let new_tab = (matches!(n, Notice::NotPersistent) && browser::in_iframe()).then(|| view! {
+                let new_tab = (matches!(n, Notice::NotPersistent) && pwa::in_frame()).then(|| view! {
                     <a class="button button-secondary" href=browser::own_url() target="_blank" rel="noopener">"Open in a new tab"</a>
                 });
                 // The unreadable copy, exactly as stored, for the programme team.

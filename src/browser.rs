@@ -122,14 +122,6 @@ pub fn uuid_v4() -> String {
     survey_core::submission::uuid_v4_from_bytes(bytes)
 }
 
-/// True when the app runs inside a frame (embedded in an intranet page).
-pub fn in_iframe() -> bool {
-    web_sys::window().is_some_and(|w| match (w.parent(), w.top()) {
-        (Ok(Some(_)), Ok(Some(top))) => top != *w.as_ref(),
-        _ => false,
-    })
-}
-
 /// This page's address, for "Open in a new tab".
 pub fn own_url() -> String {
     web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default()

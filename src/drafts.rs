@@ -88,6 +88,12 @@ impl Drafts {
         }
     }
 
+    /// Offers the current answers as a JSON file (storage full or blocked).
+    pub fn download(state: SurveyState) {
+        let json = serde_json::to_string_pretty(&Self::current(state)).unwrap_or_default();
+        browser::download("my-answers.json", &json);
+    }
+
     /// Saves now (cancelling a pending debounced save). Skips the write when
     /// storage already holds these answers and page, so two tabs do not
     /// echo each other's saves back and forth.

@@ -65,7 +65,7 @@ pub async fn load(questionnaire_override: Option<String>, endpoint: Option<Strin
         .map_err(|e| LoadError::Invalid { url: url.into(), detail: e.to_string() })?;
     let endpoint = config.choose_endpoint(endpoint.as_deref()).map_err(|e| LoadError::Refused(e.to_string()))?.to_owned();
     let qurl = questionnaire_override
-        .filter(|q| !q.is_empty() && !q.starts_with("//") && !q.contains(':'))
+        .filter(|q| survey_core::config::is_local_path(q))
         .unwrap_or_else(|| config.questionnaire.clone());
     let questionnaire = Questionnaire::from_json(&fetch_text(&qurl).await?)
         .map_err(|e| LoadError::Invalid { url: qurl.clone(), detail: e.to_string() })?;

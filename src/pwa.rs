@@ -103,6 +103,11 @@ fn object(entries: &[(&str, Option<JsValue>)]) -> Object {
     obj
 }
 
+/// True when the app runs inside a frame (embedded in an intranet page).
+pub fn in_frame() -> bool {
+    web_sys::window().as_ref().and_then(parent).is_some()
+}
+
 /// The parent window, when this page runs inside a frame.
 fn parent(window: &Window) -> Option<Window> {
     window.parent().ok().flatten().filter(|p| p != window)

@@ -114,7 +114,7 @@ impl Config {
 }
 
 /// A path on the app's own origin: `/x`, `x/y.json`, but not `//host` or `a:b`.
-fn is_local_path(s: &str) -> bool {
+pub fn is_local_path(s: &str) -> bool {
     !s.is_empty() && !s.starts_with("//") && !s.contains(':') && !s.contains('\\')
 }
 
