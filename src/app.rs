@@ -148,8 +148,11 @@ fn Confirmation(outbox: Outbox, receipt: RwSignal<Option<String>>) -> impl IntoV
 /// What waits in the outbox, and what needs attention, with the actions.
 #[component]
 fn OutboxStatus(outbox: Outbox) -> impl IntoView {
+    // A memo, so a retry that only updates an item's attempt count does not
+    // re-create the notice: its button stays put and it is not re-announced.
+    let pending = Memo::new(move |_| outbox.pending());
     let waiting = move || {
-        let n = outbox.pending();
+        let n = pending.get();
         (n > 0).then(|| {
             let text = if n == 1 {
                 "1 response waiting to send - it will go automatically when you are back online.".to_owned()
