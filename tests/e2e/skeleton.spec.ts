@@ -68,6 +68,23 @@ test('a missing questionnaire file shows the error page too', async ({ survey, p
   await expect(page.locator('.technical')).toContainText('HTTP 404');
 });
 
+test('a bad config.json shows the error page with its reason, and a saved draft survives it', async ({ survey, page }) => {
+  await survey.open();
+  await survey.answerAbout('5');
+  await expect.poll(() => page.evaluate(() => localStorage.getItem('cohort-survey:draft:balint-end-of-cohort'))).not.toBeNull();
+  // A school's IT puts a plain-http endpoint on another host into the config.
+  await page.route('**/config.json', route => route.fulfill({ status: 200, contentType: 'application/json',
+    body: JSON.stringify({ questionnaire: 'questionnaires/balint-end-of-cohort.json', endpoint: 'http://collect.example.org/api' }) }));
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sorry, the questionnaire cannot be opened');
+  await expect(page.locator('.technical')).toContainText('config.json: endpoint "http://collect.example.org/api" must be a path on this site');
+  // Fixed config: the answers given before are all there.
+  await page.unroute('**/config.json');
+  await page.reload();
+  await expect(page.locator('.notice')).toContainText('were restored');
+  await expect(page.getByLabel('How many of the 6 sessions did you attend?')).toHaveValue('5');
+});
+
 test('axe reports no violations on any page, light and dark, and nothing scrolls sideways at 320 px', async ({ survey, page }) => {
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });

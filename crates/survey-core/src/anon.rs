@@ -212,6 +212,42 @@ pub fn redact(text: &str, findings: &[Finding]) -> String {
     out
 }
 
+/// How long a free-text answer is for its length limits, in chars, and
+/// whether it holds a redaction tag.
+///
+/// Each `[tag]` counts as one char: redaction must never push an answer the
+/// student kept within `max_length` over it (the receiver would refuse it).
+/// A tag can also be shorter than what it replaced, so callers skip
+/// `min_length` when a tag is present.
+///
+/// # Usage
+/// ```
+/// use survey_core::anon::checked_len;
+/// assert_eq!(checked_len("call [phone] now"), (10, true));
+/// assert_eq!(checked_len("a [b] c"), (7, false));
+/// ```
+pub fn checked_len(text: &str) -> (usize, bool) {
+    use IdentifierKind::*;
+    const KINDS: [IdentifierKind; 9] = [Email, Phone, NhsNumber, Postcode, DateOfBirth, Url, Handle, Name, Custom];
+    let (mut len, mut tagged, mut rest) = (0, false, text);
+    while let Some(i) = rest.find('[') {
+        len += rest[..i].chars().count();
+        let after = &rest[i + 1..];
+        match KINDS.iter().map(|k| k.tag()).find(|t| after.starts_with(t) && after[t.len()..].starts_with(']')) {
+            Some(t) => {
+                len += 1;
+                tagged = true;
+                rest = &after[t.len() + 1..];
+            }
+            None => {
+                len += 1;
+                rest = after;
+            }
+        }
+    }
+    (len + rest.chars().count(), tagged)
+}
+
 // ------------------------------------------------------------- helpers ---
 
 /// The byte at `i`, or 0 past the end (0 matches no class below).

@@ -101,6 +101,27 @@ mod tests {
     }
 
     #[test]
+    fn an_answer_at_its_limits_still_passes_once_redacted() {
+        // "Dr Li" (5 chars) becomes "[name]" (6) and the email (13) becomes
+        // "[email]" (7): the receiver must accept both results.
+        let q = Questionnaire::from_json(
+            r#"{"id":"d","version":"1","title":"D","sections":[{"id":"s","title":"S","questions":[
+              {"id":"short","type":"short_text","text":"T","max_length":12},
+              {"id":"long","type":"long_text","text":"T","min_length":15}]}]}"#,
+        )
+        .unwrap();
+        let a = answers(&[("short", "ask Dr Li ok"), ("long", "aaaa@bbbb.com ok")]);
+        assert!(crate::validate::validate_all(&q, &a).is_empty(), "valid as typed");
+        let s = build_submission(&q, &a, &Detector::default(), "id".into(), "2026-11".into(), "0");
+        assert_eq!(s.answers["short"], Answer::Text("ask [name] ok".into()));
+        assert_eq!(s.answers["long"], Answer::Text("[email] ok".into()));
+        assert_eq!(crate::validate::validate_all(&q, &s.answers), vec![], "still valid once redacted");
+        // Without a tag the limits hold as before.
+        let over = answers(&[("short", "thirteen char"), ("long", "fourteen chars")]);
+        assert_eq!(crate::validate::validate_all(&q, &over).len(), 2);
+    }
+
+    #[test]
     fn choice_values_are_never_redacted() {
         // An option value that happens to look like a postcode stays as is.
         let q = Questionnaire::from_json(

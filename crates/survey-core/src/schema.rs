@@ -455,8 +455,32 @@ impl Checker {
                 _ => unreachable!("exactly one op is set"),
             }
         };
+        // A value that is not one of the question's choices would make the
+        // condition silently never true: refuse the typo instead.
+        if let Some(choices) = choice_values(kind, raw.statement.is_some()) {
+            let values: Vec<&str> = match &op {
+                Op::Equals(Answer::Text(v)) | Op::NotEquals(Answer::Text(v)) | Op::Includes(v) => vec![v],
+                Op::OneOf(list) => list.iter().map(String::as_str).collect(),
+                _ => Vec::new(),
+            };
+            if let Some(v) = values.into_iter().find(|v| !choices.contains(v)) {
+                return Err(bad(&format!("compares \"{question}\" with \"{v}\", which is not one of its options")));
+            }
+        }
         Ok(Condition::Test { question, statement: raw.statement, op })
     }
+}
+
+/// The values a choice question (or one Likert statement) can take, or None
+/// when the question is not a choice.
+fn choice_values(kind: &Kind, statement: bool) -> Option<Vec<&str>> {
+    let (list, pnts) = match kind {
+        Kind::Single { options, prefer_not_to_say } => (options, *prefer_not_to_say),
+        Kind::Multiple { options, .. } => (options, false),
+        Kind::Likert { scale, prefer_not_to_say, .. } if statement => (scale, *prefer_not_to_say),
+        _ => return None,
+    };
+    Some(list.iter().map(|o| o.value.as_str()).chain(pnts.then_some(crate::PREFER_NOT_TO_SAY)).collect())
 }
 
 /// The id inside `question "x"` / `section "x"`.

@@ -206,13 +206,16 @@ pub fn validate_question(
             Answer::Text(t),
         ) => {
             // Characters, not bytes: "é" is one. Surrounding spaces do not
-            // count towards the minimum but do take up room.
-            if let Some(min) =
-                min_length.filter(|m| (t.trim().chars().count() as u64) < u64::from(*m))
+            // count towards the minimum but do take up room. A redaction tag
+            // counts as one char (see `checked_len`), so the receiver accepts
+            // what the browser accepted before redacting.
+            let (len, tagged) = crate::anon::checked_len(t);
+            if let Some(min) = min_length
+                .filter(|m| !tagged && (crate::anon::checked_len(t.trim()).0 as u64) < u64::from(*m))
             {
                 return Err(E::TooShort { min });
             }
-            if t.chars().count() as u64 > u64::from(*max_length) {
+            if len as u64 > u64::from(*max_length) {
                 return Err(E::TooLong { max: *max_length });
             }
             Ok(())

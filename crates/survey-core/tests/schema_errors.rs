@@ -175,6 +175,20 @@ fn every_variant_has_a_precise_message() {
             |e| matches!(e, SchemaError::BadCondition { .. }),
             r#"question "q2": show_if has an empty all/any list"#,
         ),
+        (
+            with_questions(&format!(
+                r#"{Q1},{{"id":"q2","type":"short_text","text":"Q","show_if":{{"question":"q1","equals":"A"}}}}"#
+            )),
+            |e| matches!(e, SchemaError::BadCondition { .. }),
+            r#"question "q2": show_if compares "q1" with "A", which is not one of its options"#,
+        ),
+        (
+            with_questions(&format!(
+                r#"{LIKERT},{{"id":"q2","type":"short_text","text":"Q","show_if":{{"question":"l","statement":"s1","one_of":["1","5"]}}}}"#
+            )),
+            |e| matches!(e, SchemaError::BadCondition { .. }),
+            r#"question "q2": show_if compares "l" with "5", which is not one of its options"#,
+        ),
     ];
     for (json, is_variant, message) in &cases {
         let e = error(json);

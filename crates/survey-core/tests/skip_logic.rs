@@ -170,12 +170,12 @@ fn operators() {
         (r#"{"question":"n","not_equals":"4"}"#, r#"{"n":4}"#, true),
         // one_of
         (
-            r#"{"question":"a","one_of":["yes","maybe"]}"#,
+            r#"{"question":"a","one_of":["yes","no"]}"#,
             r#"{"a":"yes"}"#,
             true,
         ),
         (
-            r#"{"question":"a","one_of":["maybe"]}"#,
+            r#"{"question":"a","one_of":["no"]}"#,
             r#"{"a":"yes"}"#,
             false,
         ),
