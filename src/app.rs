@@ -175,7 +175,7 @@ fn OutboxStatus(outbox: Outbox) -> impl IntoView {
             .filter_map(|i| {
                 let (status, why) = i.attention.clone()?;
                 let receipt = i.receipt();
-                let json = serde_json::to_string_pretty(&i.submission).unwrap_or_default();
+                let json = i.submission.to_json().to_pretty();
                 Some(view! {
                     <div class="notice notice-warning outbox-attention" role="alert">
                         <p>{format!("Your response {receipt} was not accepted by the survey server ({status}: {why}). It is kept on this device. Please download it and send it to the programme team.")}</p>

@@ -90,7 +90,7 @@ impl Drafts {
 
     /// Offers the current answers as a JSON file (storage full or blocked).
     pub fn download(state: SurveyState) {
-        let json = serde_json::to_string_pretty(&Self::current(state)).unwrap_or_default();
+        let json = Self::current(state).to_json().to_pretty();
         browser::download("my-answers.json", &json);
     }
 
@@ -110,7 +110,7 @@ impl Drafts {
             }
         }
         let perf = browser::Measure::start("draft-save");
-        let json = serde_json::to_string(&draft).unwrap_or_default();
+        let json = draft.to_json().to_text();
         match self.store.with_value(|s| s.set(&key, &json)) {
             Ok(()) => {
                 perf.end();

@@ -7,7 +7,7 @@
 
 use crate::storage::{Store, StoreError};
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
+use survey_core::json::{self, obj, Fields, Json, Shape};
 use std::collections::BTreeMap;
 use std::time::Duration;
 use survey_core::retry::{Outcome, RetryPolicy};
@@ -20,11 +20,10 @@ const KEY_PREFIX: &str = "cohort-survey:outbox:";
 const TICK: Duration = Duration::from_secs(3);
 
 /// One response waiting to be sent (or needing attention).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Item {
     pub submission: Submission,
     pub endpoint: String,
-    #[serde(default)]
     pub headers: BTreeMap<String, String>,
     pub attempts: u32,
     /// Not before this time (ms since epoch); stays on the device.
@@ -34,6 +33,41 @@ pub struct Item {
 }
 
 impl Item {
+    /// Reads a stored item; `attention` is `[status, reason]` or null.
+    pub fn from_json(text: &str) -> Shape<Item> {
+        let v = json::parse(text)?;
+        let mut f = Fields::new(&v, "")?;
+        Ok(Item {
+            submission: f.req_with("submission", Submission::read)?,
+            endpoint: f.req_with("endpoint", Json::str)?,
+            headers: f.opt_with("headers", Json::string_map)?.unwrap_or_default().into_iter().collect(),
+            attempts: f.req_with("attempts", Json::u32)?,
+            next_at: f.req_with("next_at", Json::f64)?,
+            attention: f.opt_with("attention", |v, at| match v {
+                Json::Arr(pair) if pair.len() == 2 => Ok((pair[0].u32(at)? as u16, pair[1].str(at)?)),
+                v => Err(json::shape_err(at, format_args!("expected [status, reason], found {}", v.kind()))),
+            })?,
+        })
+    }
+
+    /// The item as stored.
+    pub fn to_json(&self) -> String {
+        obj([
+            ("submission", self.submission.to_json()),
+            ("endpoint", self.endpoint.as_str().into()),
+            ("headers", Json::Obj(self.headers.iter().map(|(k, v)| (k.clone(), v.as_str().into())).collect())),
+            ("attempts", Json::Num(f64::from(self.attempts))),
+            ("next_at", Json::Num(self.next_at)),
+            (
+                "attention",
+                self.attention.as_ref().map_or(Json::Null, |(status, why)| {
+                    Json::Arr(vec![Json::Num(f64::from(*status)), why.as_str().into()])
+                }),
+            ),
+        ])
+        .to_text()
+    }
+
     /// A short code the student can quote, derived from the random id.
     pub fn receipt(&self) -> String {
         receipt(&self.submission.submission_id)
@@ -79,7 +113,7 @@ impl Outbox {
 
     fn refresh(&self) {
         let items: Vec<Item> = self.store.with_value(|s| {
-            s.keys(KEY_PREFIX).iter().filter_map(|k| s.get(k)).filter_map(|v| serde_json::from_str(&v).ok()).collect()
+            s.keys(KEY_PREFIX).iter().filter_map(|k| s.get(k)).filter_map(|v| Item::from_json(&v).ok()).collect()
         });
         self.items.set(items);
     }
@@ -95,16 +129,14 @@ impl Outbox {
     /// Puts a response in the outbox. Only after this succeeds may the draft
     /// be cleared.
     pub fn add(&self, item: Item) -> Result<(), StoreError> {
-        let json = serde_json::to_string(&item).map_err(|e| StoreError::Failed(e.to_string()))?;
+        let json = item.to_json();
         self.store.with_value(|s| s.set(&Self::key(&item.submission.submission_id), &json))?;
         self.items.update(|v| v.push(item));
         Ok(())
     }
 
     fn write(&self, item: &Item) {
-        if let Ok(json) = serde_json::to_string(item) {
-            let _ = self.store.with_value(|s| s.set(&Self::key(&item.submission.submission_id), &json));
-        }
+        let _ = self.store.with_value(|s| s.set(&Self::key(&item.submission.submission_id), &item.to_json()));
     }
 
     fn remove(&self, id: &str) {
@@ -176,14 +208,9 @@ impl Outbox {
 
 /// The endpoint's own words for a refusal, kept short.
 fn reason(body: &str) -> String {
-    #[derive(Deserialize)]
-    struct E {
-        #[serde(default)]
-        message: Option<String>,
-        #[serde(default)]
-        error: Option<String>,
-    }
-    let text = serde_json::from_str::<E>(body).ok().and_then(|e| e.message.or(e.error)).unwrap_or_else(|| body.to_owned());
+    let v = json::parse(body).ok();
+    let field = |k| v.as_ref().and_then(|v| v.get(k)).and_then(|m| m.str("").ok());
+    let text = field("message").or_else(|| field("error")).unwrap_or_else(|| body.to_owned());
     text.chars().take(300).collect()
 }
 
@@ -208,7 +235,7 @@ async fn post(item: &Item) -> (Option<u16>, Option<String>, String) {
     if let Some(h) = &headers {
         init.set_headers(h);
     }
-    let body = serde_json::to_string(&item.submission).unwrap_or_default();
+    let body = item.submission.to_json().to_text();
     init.set_body(&JsValue::from_str(&body));
     let Ok(resp) = JsFuture::from(window.fetch_with_str_and_init(&item.endpoint, &init)).await else {
         return (None, None, String::new());

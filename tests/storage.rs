@@ -76,7 +76,7 @@ async fn restores_a_saved_draft_on_its_page() {
         page: 2,
         saved_at: js_sys::Date::now(),
     };
-    local().set_item(&draft_key("balint-end-of-cohort"), &serde_json::to_string(&draft).unwrap()).unwrap();
+    local().set_item(&draft_key("balint-end-of-cohort"), &draft.to_json().to_text()).unwrap();
     let owner = Owner::new();
     owner.with(|| {
         let s = state();

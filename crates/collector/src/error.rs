@@ -127,6 +127,7 @@ impl ApiError {
         match self {
             ApiError::Fault { body: Some(body), .. } => body.clone(),
             ApiError::InvalidAnswers(errors) => {
+                let errors: Vec<Value> = errors.iter().map(|e| crate::export::value(&e.to_json())).collect();
                 json!({ "error": self.code(), "message": self.to_string(), "errors": errors })
             }
             ApiError::UnknownQuestionnaire { known, .. } => {

@@ -50,7 +50,7 @@ impl Table {
     pub fn build(known: &Questionnaires, stored: Vec<StoredRow>) -> Result<Table, String> {
         let rows = stored
             .into_iter()
-            .map(|r| serde_json::from_str::<Submission>(&r.body).map_err(|e| format!("stored row {}: {e}", r.seq)))
+            .map(|r| Submission::from_json(&r.body).map_err(|e| format!("stored row {}: {e}", r.seq)))
             .collect::<Result<Vec<_>, _>>()?;
         let mut columns: Vec<Column> = META_COLUMNS
             .iter()
@@ -156,10 +156,10 @@ fn csv_cell(cell: Cell<'_>) -> String {
         Cell::Answer(a) => match a {
             Answer::Text(t) => guard_formula(t),
             // Formatted by us, so never a formula: keep "-3" a number.
-            Answer::Number(_) => serde_json::to_string(a).unwrap_or_default(),
+            Answer::Number(_) => a.to_json().to_text(),
             Answer::Bool(b) => b.to_string(),
             Answer::Many(v) => guard_formula(&v.join(";")),
-            Answer::Grid(_) => guard_formula(&serde_json::to_string(a).unwrap_or_default()),
+            Answer::Grid(_) => guard_formula(&a.to_json().to_text()),
         },
     }
 }
@@ -168,7 +168,7 @@ fn json_cell(cell: Cell<'_>) -> Value {
     match cell {
         Cell::Empty => Value::Null,
         Cell::Text(t) => Value::String(t.to_owned()),
-        Cell::Answer(a) => serde_json::to_value(a).unwrap_or(Value::Null),
+        Cell::Answer(a) => value(&a.to_json()),
     }
 }
 
@@ -335,7 +335,7 @@ pub fn codebook_csv(entries: &[CodebookEntry]) -> Result<Vec<u8>, csv::Error> {
         "max",
         "step",
     ])?;
-    let num = |v: Option<f64>| v.map(|n| serde_json::to_string(&Answer::Number(n)).unwrap_or_default()).unwrap_or_default();
+    let num = |v: Option<f64>| v.map(|n| Answer::Number(n).to_json().to_text()).unwrap_or_default();
     for e in entries {
         let options = e.options.iter().map(|o| format!("{}={}", o.value, o.label)).collect::<Vec<_>>().join(";");
         w.write_record([
@@ -358,6 +358,21 @@ pub fn codebook_csv(entries: &[CodebookEntry]) -> Result<Vec<u8>, csv::Error> {
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
 
+/// survey-core's JSON value as serde_json's, for the receiver's own bodies.
+/// Whole numbers stay integers (`6`, not `6.0`), as survey-core writes them.
+pub fn value(j: &survey_core::json::Json) -> Value {
+    use survey_core::json::Json;
+    match j {
+        Json::Null => Value::Null,
+        Json::Bool(b) => Value::Bool(*b),
+        Json::Num(n) if n.fract() == 0.0 && n.abs() < 9.0e15 => Value::from(*n as i64),
+        Json::Num(n) => Value::from(*n),
+        Json::Str(s) => Value::String(s.clone()),
+        Json::Arr(items) => Value::Array(items.iter().map(value).collect()),
+        Json::Obj(pairs) => Value::Object(pairs.iter().map(|(k, v)| (k.clone(), value(v))).collect()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -372,3 +387,4 @@ mod tests {
         assert_eq!(csv_cell(Cell::Answer(&Answer::Many(vec!["a".into(), "b".into()]))), "a;b");
     }
 }
+

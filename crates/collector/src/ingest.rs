@@ -6,7 +6,7 @@
 
 use crate::error::ApiError;
 use crate::registry::Questionnaires;
-use serde_json::error::Category;
+use survey_core::json::JsonError;
 use sha2::{Digest, Sha256};
 use survey_core::submission::{is_uuid_v4, FORMAT};
 use survey_core::{Questionnaire, Submission};
@@ -39,10 +39,11 @@ pub fn parse(
         return Err(ApiError::ContentType);
     }
     let key = idempotency_key.ok_or(ApiError::MissingIdempotencyKey)?;
-    let submission: Submission = serde_json::from_slice(body).map_err(|e| match e.classify() {
-        Category::Data => ApiError::InvalidBody(e.to_string()),
-        Category::Syntax | Category::Eof => ApiError::MalformedJson(e.to_string()),
-        Category::Io => ApiError::BodyRead(e.to_string()),
+    // The browser's own parser: the receiver refuses exactly what it would.
+    let text = std::str::from_utf8(body).map_err(|_| ApiError::MalformedJson("the body is not UTF-8".into()))?;
+    let submission = Submission::from_json(text).map_err(|e| match e {
+        JsonError::Shape(_) => ApiError::InvalidBody(e.to_string()),
+        JsonError::Syntax { .. } => ApiError::MalformedJson(e.to_string()),
     })?;
     if key.ok().map(str::trim) != Some(submission.submission_id.as_str()) {
         return Err(ApiError::IdempotencyKeyMismatch);
@@ -50,7 +51,7 @@ pub fn parse(
     if !is_uuid_v4(&submission.submission_id) {
         return Err(ApiError::InvalidSubmissionId);
     }
-    let canonical = serde_json::to_string(&submission).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let canonical = submission.to_json().to_text();
     let digest = hex(&Sha256::digest(canonical.as_bytes()));
     Ok(Incoming { submission, canonical, digest })
 }

@@ -146,7 +146,7 @@ proptest! {
         answers in answers(),
     ) {
         let mut obj: Map<String, Value> = fields.into_iter().collect();
-        obj.insert("answers".into(), serde_json::to_value(&answers).unwrap());
+        obj.insert("answers".into(), collector::export::value(&survey_core::answers::answers_to_json(&answers)));
         let v = Value::Object(obj);
         let key = v.get("submission_id").and_then(Value::as_str).map(str::to_owned);
         assert_4xx_or_ok(&classify(Some("application/json"), key.as_deref(), v.to_string().as_bytes()))?;
@@ -160,7 +160,7 @@ proptest! {
         let id = common::new_id();
         let body = serde_json::json!({
             "format": 1, "submission_id": id, "questionnaire_id": qid, "questionnaire_version": version,
-            "period": "2026-W48", "app_version": "0.1.0", "answers": answers,
+            "period": "2026-W48", "app_version": "0.1.0", "answers": collector::export::value(&survey_core::answers::answers_to_json(&answers)),
         });
         let r = classify(Some("application/json"), Some(&id), body.to_string().as_bytes());
         assert_4xx_or_ok(&r)?;
@@ -180,7 +180,7 @@ proptest! {
         let id = common::new_id();
         let body = serde_json::json!({
             "format": 1, "submission_id": id, "questionnaire_id": "q", "questionnaire_version": "1",
-            "period": "2026-11", "app_version": "0.1.0", "answers": answers,
+            "period": "2026-11", "app_version": "0.1.0", "answers": collector::export::value(&survey_core::answers::answers_to_json(&answers)),
         });
         let first = ingest::parse(Some("application/json"), Some(Ok(&id)), body.to_string().as_bytes()).unwrap();
         let again = ingest::parse(Some("application/json"), Some(Ok(&id)), first.canonical.as_bytes()).unwrap();

@@ -20,7 +20,7 @@
 //!
 //! Schools add their own through [`CustomPattern`] shapes and exact words.
 
-use serde::{Deserialize, Serialize};
+use crate::json::{Fields, Json, Shape};
 
 /// What kind of identifier a [`Finding`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -85,12 +85,21 @@ pub struct Finding {
 /// `*` a letter or digit, and anything else stands for itself (ASCII letters
 /// in any case). A match must stand alone: no letter or digit right before
 /// or after it. So `S#######` catches `s1234567` but not `S12345678`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CustomPattern {
     /// For the people editing the config; not shown to students.
     pub label: String,
     pub shape: String,
+}
+
+impl CustomPattern {
+    /// Reads `{"label": "...", "shape": "..."}`.
+    pub fn from_json(v: &Json, at: &str) -> Shape<CustomPattern> {
+        let mut f = Fields::new(v, at)?;
+        let p = CustomPattern { label: f.req_with("label", Json::str)?, shape: f.req_with("shape", Json::str)? };
+        f.end()?;
+        Ok(p)
+    }
 }
 
 /// Finds identifiers in free text: the built-in kinds plus a school's own.

@@ -1,9 +1,7 @@
 //! Answers as the student gives them, keyed by question id.
 
-use serde::de::{self, MapAccess, SeqAccess, Visitor};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use crate::json::{shape_err, Json, Shape};
 use std::collections::BTreeMap;
-use std::fmt;
 
 /// All answers of one response, keyed by question id. Ordered, so a draft and
 /// a submission serialise the same way every time.
@@ -19,8 +17,7 @@ pub type Answers = BTreeMap<String, Answer>;
 /// | `["a","b"]`          | `Many`   | multiple choice                        |
 /// | `{"stmt":"4"}`       | `Grid`   | likert (statement id -> scale value)   |
 ///
-/// Serde impls are written by hand rather than `#[serde(untagged)]`: untagged
-/// enums buffer every value and cost wasm size for no gain here.
+/// Read and written through [`crate::json`], by the shape of the value.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Answer {
     Text(String),
@@ -69,68 +66,45 @@ impl Answer {
     }
 }
 
-impl Serialize for Answer {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Answer::Text(t) => s.serialize_str(t),
-            Answer::Number(n) => {
-                // Whole numbers as integers so exports read `6`, not `6.0`.
-                if n.fract() == 0.0 && n.abs() < 9.0e15 {
-                    s.serialize_i64(*n as i64)
-                } else {
-                    s.serialize_f64(*n)
-                }
+impl Answer {
+    /// Reads a string, number, true/false, list of strings or object of
+    /// strings; nothing nested deeper, and never `null`.
+    pub fn from_json(v: &Json, at: &str) -> Shape<Answer> {
+        Ok(match v {
+            Json::Str(s) => Answer::Text(s.clone()),
+            Json::Num(n) => Answer::Number(*n),
+            Json::Bool(b) => Answer::Bool(*b),
+            Json::Arr(_) => Answer::Many(v.strings(at)?),
+            Json::Obj(_) => Answer::Grid(v.string_map(at)?.into_iter().collect()),
+            Json::Null => {
+                return Err(shape_err(at, "expected a string, number, true/false, list of strings or object of strings, found null"))
             }
-            Answer::Bool(b) => s.serialize_bool(*b),
-            Answer::Many(v) => v.serialize(s),
-            Answer::Grid(m) => m.serialize(s),
+        })
+    }
+
+    /// The answer as JSON; whole numbers are written as integers (`6`).
+    pub fn to_json(&self) -> Json {
+        match self {
+            Answer::Text(t) => Json::Str(t.clone()),
+            Answer::Number(n) => Json::Num(*n),
+            Answer::Bool(b) => Json::Bool(*b),
+            Answer::Many(v) => Json::Arr(v.iter().map(|s| Json::Str(s.clone())).collect()),
+            Answer::Grid(m) => Json::Obj(m.iter().map(|(k, v)| (k.clone(), Json::Str(v.clone()))).collect()),
         }
     }
 }
 
-impl<'de> Deserialize<'de> for Answer {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Answer;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a string, number, boolean, list of strings or object of strings")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Answer, E> {
-                Ok(Answer::Text(v.to_owned()))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<Answer, E> {
-                Ok(Answer::Text(v))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Answer, E> {
-                Ok(Answer::Number(v))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Answer, E> {
-                Ok(Answer::Number(v as f64))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Answer, E> {
-                Ok(Answer::Number(v as f64))
-            }
-            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Answer, E> {
-                Ok(Answer::Bool(v))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Answer, A::Error> {
-                let mut out = Vec::new();
-                while let Some(s) = seq.next_element::<String>()? {
-                    out.push(s);
-                }
-                Ok(Answer::Many(out))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Answer, A::Error> {
-                let mut out = BTreeMap::new();
-                while let Some((k, v)) = map.next_entry::<String, String>()? {
-                    out.insert(k, v);
-                }
-                Ok(Answer::Grid(out))
-            }
-        }
-        d.deserialize_any(V)
+/// Reads an object of answers keyed by question id.
+pub fn answers_from_json(v: &Json, at: &str) -> Shape<Answers> {
+    match v {
+        Json::Obj(pairs) => pairs.iter().map(|(k, a)| Ok((k.clone(), Answer::from_json(a, &format!("{at}.{k}"))?))).collect(),
+        v => Err(shape_err(at, format_args!("expected an object of answers, found {}", v.kind()))),
     }
+}
+
+/// The answers as a JSON object, in id order.
+pub fn answers_to_json(answers: &Answers) -> Json {
+    Json::Obj(answers.iter().map(|(k, a)| (k.clone(), a.to_json())).collect())
 }
 
 #[cfg(test)]
@@ -140,19 +114,20 @@ mod tests {
     #[test]
     fn round_trips_every_shape() {
         let json = r#"{"a":"x","b":6,"c":1.5,"d":true,"e":["p","q"],"f":{"s1":"4"}}"#;
-        let answers: Answers = serde_json::from_str(json).unwrap();
+        let answers = answers_from_json(&crate::json::parse(json).unwrap(), "answers").unwrap();
         assert_eq!(answers["a"], Answer::Text("x".into()));
         assert_eq!(answers["b"], Answer::Number(6.0));
         assert_eq!(answers["d"], Answer::Bool(true));
         assert_eq!(answers["e"], Answer::Many(vec!["p".into(), "q".into()]));
-        assert_eq!(serde_json::to_string(&answers).unwrap(), json);
+        assert_eq!(answers_to_json(&answers).to_text(), json);
     }
 
     #[test]
     fn rejects_nested_junk() {
-        assert!(serde_json::from_str::<Answer>(r#"[1,2]"#).is_err());
-        assert!(serde_json::from_str::<Answer>(r#"{"a":{"b":1}}"#).is_err());
-        assert!(serde_json::from_str::<Answer>("null").is_err());
+        let read = |s: &str| Answer::from_json(&crate::json::parse(s).unwrap(), "a").map_err(|e| e.to_string());
+        assert_eq!(read(r#"[1,2]"#).unwrap_err(), "a[0]: expected a string, found a number");
+        assert_eq!(read(r#"{"a":{"b":1}}"#).unwrap_err(), "a.a: expected a string, found an object");
+        assert!(read("null").is_err());
     }
 
     #[test]

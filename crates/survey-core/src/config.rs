@@ -2,13 +2,12 @@
 
 use crate::anon::{CustomPattern, Detector};
 use crate::period::Granularity;
-use serde::Deserialize;
+use crate::json::{self, Fields, Json, Shape};
 use std::collections::BTreeMap;
 use thiserror::Error;
 
 /// `public/config.json`. Unknown fields are refused so a typo is caught.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     /// Questionnaire file, relative to the app (same origin).
     pub questionnaire: String,
@@ -17,34 +16,36 @@ pub struct Config {
     pub endpoint: String,
     /// Other endpoints an embedding page may pick with `?endpoint=`; nothing
     /// outside this list is ever used, so a crafted link cannot redirect answers.
-    #[serde(default)]
     pub allowed_endpoints: Vec<String>,
     /// `"month"` (default) or `"week"`: how coarsely a submission is dated.
-    #[serde(default)]
     pub period: Granularity,
     /// The school's own identifier shapes and words to catch in free text.
-    #[serde(default)]
     pub anonymise: Anonymise,
     /// Extra request headers, e.g. a form key the school's endpoint expects.
-    #[serde(default)]
     pub headers: BTreeMap<String, String>,
     /// Parent page origins allowed to embed the app and receive its events.
-    #[serde(default)]
     pub embed_origins: Vec<String>,
-    #[serde(default, rename = "$comment")]
-    _comment: Option<String>,
 }
 
 /// Extra anonymisation rules on top of the built-in detector.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Anonymise {
     /// Shapes such as `{"label": "student id", "shape": "S#######"}`.
-    #[serde(default)]
     pub patterns: Vec<CustomPattern>,
     /// Exact words or phrases, e.g. a ward or a tutor group's nickname.
-    #[serde(default)]
     pub words: Vec<String>,
+}
+
+impl Anonymise {
+    fn read(v: &Json, at: &str) -> Shape<Anonymise> {
+        let mut f = Fields::new(v, at)?;
+        let a = Anonymise {
+            patterns: f.opt_with("patterns", |v, at| v.list(at, CustomPattern::from_json))?.unwrap_or_default(),
+            words: f.opt_with("words", Json::strings)?.unwrap_or_default(),
+        };
+        f.end()?;
+        Ok(a)
+    }
 }
 
 impl Config {
@@ -71,9 +72,25 @@ pub enum ConfigError {
 }
 
 impl Config {
+    fn read(v: &Json) -> Shape<Config> {
+        let mut f = Fields::new(v, "")?;
+        let c = Config {
+            questionnaire: f.req_with("questionnaire", Json::str)?,
+            endpoint: f.req_with("endpoint", Json::str)?,
+            allowed_endpoints: f.opt_with("allowed_endpoints", Json::strings)?.unwrap_or_default(),
+            period: f.opt_with("period", Granularity::from_json)?.unwrap_or_default(),
+            anonymise: f.opt_with("anonymise", Anonymise::read)?.unwrap_or_default(),
+            headers: f.opt_with("headers", Json::string_map)?.unwrap_or_default().into_iter().collect(),
+            embed_origins: f.opt_with("embed_origins", Json::strings)?.unwrap_or_default(),
+        };
+        f.opt_with("$comment", Json::str)?;
+        f.end()?;
+        Ok(c)
+    }
+
     /// Parses and checks the config.
     pub fn from_json(json: &str) -> Result<Self, ConfigError> {
-        let c: Config = serde_json::from_str(json).map_err(|e| ConfigError::Json(e.to_string()))?;
+        let c = json::parse(json).and_then(|v| Self::read(&v)).map_err(|e| ConfigError::Json(e.to_string()))?;
         for e in std::iter::once(&c.endpoint).chain(&c.allowed_endpoints) {
             if !endpoint_ok(e) {
                 return Err(ConfigError::InsecureEndpoint(e.clone()));

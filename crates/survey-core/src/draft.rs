@@ -2,13 +2,13 @@
 
 use crate::validate::{validate_question, ValidationError};
 use crate::{Answer, Answers, Kind, Question, Questionnaire, PREFER_NOT_TO_SAY};
-use serde::{Deserialize, Serialize};
-use serde_json::error::Category;
+use crate::answers::{answers_from_json, answers_to_json};
+use crate::json::{self, obj, Fields, Json, JsonError};
 use std::collections::BTreeMap;
 use thiserror::Error;
 
 /// What the app keeps in storage while a student answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Draft {
     pub questionnaire_id: String,
     pub questionnaire_version: String,
@@ -44,10 +44,31 @@ pub enum DraftError {
 impl Draft {
     /// Reads a draft back from storage.
     pub fn from_json(json: &str) -> Result<Draft, DraftError> {
-        serde_json::from_str(json).map_err(|e| match e.classify() {
-            Category::Data => DraftError::Shape(e.to_string()),
-            Category::Syntax | Category::Eof | Category::Io => DraftError::Json(e.to_string()),
-        })
+        let v = json::parse(json).map_err(|e| DraftError::Json(e.to_string()))?;
+        // Fields a later version may add are ignored, not refused: a draft
+        // must survive an app update in either direction.
+        let read = |v: &Json| -> Result<Draft, JsonError> {
+            let mut f = Fields::new(v, "")?;
+            Ok(Draft {
+                questionnaire_id: f.req_with("questionnaire_id", Json::str)?,
+                questionnaire_version: f.req_with("questionnaire_version", Json::str)?,
+                answers: f.req_with("answers", answers_from_json)?,
+                page: f.req_with("page", Json::u32)? as usize,
+                saved_at: f.req_with("saved_at", Json::f64)?,
+            })
+        };
+        read(&v).map_err(|e| DraftError::Shape(e.to_string()))
+    }
+
+    /// The draft as stored.
+    pub fn to_json(&self) -> Json {
+        obj([
+            ("questionnaire_id", self.questionnaire_id.as_str().into()),
+            ("questionnaire_version", self.questionnaire_version.as_str().into()),
+            ("answers", answers_to_json(&self.answers)),
+            ("page", Json::Num(self.page as f64)),
+            ("saved_at", Json::Num(self.saved_at)),
+        ])
     }
 }
 

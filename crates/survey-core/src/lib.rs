@@ -17,6 +17,7 @@ pub mod anon;
 pub mod answers;
 pub mod config;
 pub mod draft;
+pub mod json;
 pub mod logic;
 pub mod num;
 pub mod payload;

@@ -1,6 +1,6 @@
 //! Number formatting without `f64`'s `Display`, which links about 10 KB of
-//! float-printing code into the wasm app. serde_json already carries a
-//! shortest round-trip float printer (for drafts), so this reuses it and only
+//! float-printing code into the wasm app. The JSON writer already carries a
+//! shortest round-trip float printer (zmij), so this reuses it and only
 //! moves the decimal point.
 
 use std::fmt;
@@ -32,8 +32,9 @@ pub fn fmt_num(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 9.0e15 && !(n == 0.0 && n.is_sign_negative()) {
         return (n as i64).to_string();
     }
-    // serde_json prints finite floats as e.g. "-1.5e-7", "12.5" or "1e16".
-    let s = serde_json::to_string(&n).unwrap_or_default();
+    // zmij prints finite floats as e.g. "-1.5e-7", "12.5" or "1e16".
+    let mut buf = zmij::Buffer::new();
+    let s = buf.format_finite(n).to_owned();
     let (neg, s) = match s.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, s.as_str()),

@@ -1,17 +1,27 @@
 //! Coarse periods (`2026-11`, `2026-W48`): the only "when" a submission
 //! carries. Plain civil-calendar arithmetic in UTC, no date crate.
 
-use serde::{Deserialize, Serialize};
+use crate::json::{shape_err, Json, Shape};
 
 /// How coarse the submission period is; set in the school's config.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Granularity {
     /// `YYYY-MM`.
     #[default]
     Month,
     /// ISO 8601 week `YYYY-Www`, whose year is the ISO week-year.
     Week,
+}
+
+impl Granularity {
+    /// Reads `"month"` or `"week"`.
+    pub fn from_json(v: &Json, at: &str) -> Shape<Granularity> {
+        match v.str(at)?.as_str() {
+            "month" => Ok(Granularity::Month),
+            "week" => Ok(Granularity::Week),
+            other => Err(shape_err(at, format_args!("expected \"month\" or \"week\", found \"{other}\""))),
+        }
+    }
 }
 
 const DAY_MS: f64 = 86_400_000.0;

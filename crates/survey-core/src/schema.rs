@@ -1,4 +1,4 @@
-//! The questionnaire format: parsed from JSON with serde, then checked into a
+//! The questionnaire format: read from JSON (`crate::json`), then checked into a
 //! typed model with precise errors (`question "q7": min 5 is greater than max 3`).
 //!
 //! The JSON is flat (one object per question with a `type` and the fields that
@@ -9,7 +9,7 @@
 use crate::answers::Answer;
 use crate::num::Num;
 use crate::text::Text;
-use serde::Deserialize;
+use crate::json::{self, Fields, Json, Shape};
 use std::collections::HashSet;
 use thiserror::Error;
 
@@ -49,21 +49,18 @@ pub struct Question {
 }
 
 /// A choice: the stored `value` and the `label` shown.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Opt {
     pub value: String,
     pub label: Text,
 }
 
 /// One statement of a likert group.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Statement {
     pub id: String,
     pub text: Text,
     /// Scored in reverse for analysis (agreement is the unwanted direction).
-    #[serde(default)]
     pub reverse: bool,
 }
 
@@ -163,104 +160,158 @@ pub enum SchemaError {
 
 // ---------------------------------------------------------------- raw JSON ---
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawQuestionnaire {
     id: String,
     version: String,
     title: Text,
-    #[serde(default)]
     intro: Option<Text>,
     sections: Vec<RawSection>,
-    /// Free-form notes for authors; ignored.
-    #[serde(default, rename = "$comment")]
-    _comment: Option<String>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawSection {
     id: String,
     title: Text,
-    #[serde(default)]
     intro: Option<Text>,
-    #[serde(default)]
     show_if: Option<RawCondition>,
     questions: Vec<RawQuestion>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawQuestion {
     id: String,
-    #[serde(rename = "type")]
     kind: String,
     text: Text,
-    #[serde(default)]
     hint: Option<Text>,
-    #[serde(default)]
     required: Option<bool>,
-    #[serde(default)]
     show_if: Option<RawCondition>,
-    #[serde(default)]
     options: Option<Vec<Opt>>,
-    #[serde(default)]
     scale: Option<Vec<Opt>>,
-    #[serde(default)]
     statements: Option<Vec<Statement>>,
-    #[serde(default)]
     prefer_not_to_say: Option<bool>,
-    #[serde(default)]
     min: Option<f64>,
-    #[serde(default)]
     max: Option<f64>,
-    #[serde(default)]
     step: Option<f64>,
-    #[serde(default)]
     min_label: Option<Text>,
-    #[serde(default)]
     max_label: Option<Text>,
-    #[serde(default)]
     min_length: Option<u32>,
-    #[serde(default)]
     max_length: Option<u32>,
-    #[serde(default)]
     min_selections: Option<u32>,
-    #[serde(default)]
     max_selections: Option<u32>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawCondition {
-    #[serde(default)]
     all: Option<Vec<RawCondition>>,
-    #[serde(default)]
     any: Option<Vec<RawCondition>>,
-    #[serde(default)]
     not: Option<Box<RawCondition>>,
-    #[serde(default)]
     question: Option<String>,
-    #[serde(default)]
     statement: Option<String>,
-    #[serde(default)]
     equals: Option<Answer>,
-    #[serde(default)]
     not_equals: Option<Answer>,
-    #[serde(default)]
     one_of: Option<Vec<String>>,
-    #[serde(default)]
     lt: Option<f64>,
-    #[serde(default)]
     lte: Option<f64>,
-    #[serde(default)]
     gt: Option<f64>,
-    #[serde(default)]
     gte: Option<f64>,
-    #[serde(default)]
     includes: Option<String>,
-    #[serde(default)]
     answered: Option<bool>,
+}
+
+// Readers: every field by name, the rest refused (`Fields::end`), so a
+// misspelt field name is an error that names it.
+
+fn opt(v: &Json, at: &str) -> Shape<Opt> {
+    let mut f = Fields::new(v, at)?;
+    let o = Opt { value: f.req_with("value", Json::str)?, label: f.req_with("label", Text::from_json)? };
+    f.end()?;
+    Ok(o)
+}
+
+fn statement(v: &Json, at: &str) -> Shape<Statement> {
+    let mut f = Fields::new(v, at)?;
+    let s = Statement {
+        id: f.req_with("id", Json::str)?,
+        text: f.req_with("text", Text::from_json)?,
+        reverse: f.opt_with("reverse", Json::bool)?.unwrap_or(false),
+    };
+    f.end()?;
+    Ok(s)
+}
+
+fn raw_condition(v: &Json, at: &str) -> Shape<RawCondition> {
+    let mut f = Fields::new(v, at)?;
+    let c = RawCondition {
+        all: f.opt_with("all", |v, at| v.list(at, raw_condition))?,
+        any: f.opt_with("any", |v, at| v.list(at, raw_condition))?,
+        not: f.opt_with("not", raw_condition)?.map(Box::new),
+        question: f.opt_with("question", Json::str)?,
+        statement: f.opt_with("statement", Json::str)?,
+        equals: f.opt_with("equals", Answer::from_json)?,
+        not_equals: f.opt_with("not_equals", Answer::from_json)?,
+        one_of: f.opt_with("one_of", Json::strings)?,
+        lt: f.opt_with("lt", Json::f64)?,
+        lte: f.opt_with("lte", Json::f64)?,
+        gt: f.opt_with("gt", Json::f64)?,
+        gte: f.opt_with("gte", Json::f64)?,
+        includes: f.opt_with("includes", Json::str)?,
+        answered: f.opt_with("answered", Json::bool)?,
+    };
+    f.end()?;
+    Ok(c)
+}
+
+fn raw_question(v: &Json, at: &str) -> Shape<RawQuestion> {
+    let mut f = Fields::new(v, at)?;
+    let opts = |v: &Json, at: &str| v.list(at, opt);
+    let q = RawQuestion {
+        id: f.req_with("id", Json::str)?,
+        kind: f.req_with("type", Json::str)?,
+        text: f.req_with("text", Text::from_json)?,
+        hint: f.opt_with("hint", Text::from_json)?,
+        required: f.opt_with("required", Json::bool)?,
+        show_if: f.opt_with("show_if", raw_condition)?,
+        options: f.opt_with("options", opts)?,
+        scale: f.opt_with("scale", opts)?,
+        statements: f.opt_with("statements", |v, at| v.list(at, statement))?,
+        prefer_not_to_say: f.opt_with("prefer_not_to_say", Json::bool)?,
+        min: f.opt_with("min", Json::f64)?,
+        max: f.opt_with("max", Json::f64)?,
+        step: f.opt_with("step", Json::f64)?,
+        min_label: f.opt_with("min_label", Text::from_json)?,
+        max_label: f.opt_with("max_label", Text::from_json)?,
+        min_length: f.opt_with("min_length", Json::u32)?,
+        max_length: f.opt_with("max_length", Json::u32)?,
+        min_selections: f.opt_with("min_selections", Json::u32)?,
+        max_selections: f.opt_with("max_selections", Json::u32)?,
+    };
+    f.end()?;
+    Ok(q)
+}
+
+fn raw_section(v: &Json, at: &str) -> Shape<RawSection> {
+    let mut f = Fields::new(v, at)?;
+    let s = RawSection {
+        id: f.req_with("id", Json::str)?,
+        title: f.req_with("title", Text::from_json)?,
+        intro: f.opt_with("intro", Text::from_json)?,
+        show_if: f.opt_with("show_if", raw_condition)?,
+        questions: f.req_with("questions", |v, at| v.list(at, raw_question))?,
+    };
+    f.end()?;
+    Ok(s)
+}
+
+fn raw_questionnaire(v: &Json) -> Shape<RawQuestionnaire> {
+    let mut f = Fields::new(v, "")?;
+    let q = RawQuestionnaire {
+        id: f.req_with("id", Json::str)?,
+        version: f.req_with("version", Json::str)?,
+        title: f.req_with("title", Text::from_json)?,
+        intro: f.opt_with("intro", Text::from_json)?,
+        sections: f.req_with("sections", |v, at| v.list(at, raw_section))?,
+    };
+    // Free-form notes for authors; ignored.
+    f.opt_with("$comment", Json::str)?;
+    f.end()?;
+    Ok(q)
 }
 
 // ------------------------------------------------------------------ checks ---
@@ -268,8 +319,9 @@ struct RawCondition {
 impl Questionnaire {
     /// Parses and checks a questionnaire file.
     pub fn from_json(json: &str) -> Result<Self, SchemaError> {
-        let raw: RawQuestionnaire =
-            serde_json::from_str(json).map_err(|e| SchemaError::Json(e.to_string()))?;
+        let raw = json::parse(json)
+            .and_then(|v| raw_questionnaire(&v))
+            .map_err(|e| SchemaError::Json(e.to_string()))?;
         Checker::default().questionnaire(raw)
     }
 

@@ -3,7 +3,8 @@
 //! only by adding a new `format` version.
 
 use crate::answers::Answers;
-use serde::{Deserialize, Serialize};
+use crate::answers::{answers_from_json, answers_to_json};
+use crate::json::{self, obj, Fields, Json, JsonError};
 
 /// The current wire format version.
 pub const FORMAT: u32 = 1;
@@ -12,8 +13,7 @@ pub const FORMAT: u32 = 1;
 /// time zone, timings, cookies or device ids, and only a coarse [`period`].
 ///
 /// [`period`]: Submission::period
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Submission {
     /// Wire format version, [`FORMAT`].
     pub format: u32,
@@ -31,6 +31,43 @@ pub struct Submission {
 
 /// True for a lowercase or uppercase hyphenated UUID whose version nibble is 4
 /// and variant is RFC 4122.
+impl Submission {
+    /// Parses a submission body. Unknown fields are refused: nothing beyond
+    /// the documented fields may reach the receiver's database.
+    pub fn from_json(text: &str) -> Result<Submission, JsonError> {
+        Self::read(&json::parse(text)?, "")
+    }
+
+    /// Reads a submission already parsed (e.g. inside an outbox item).
+    pub fn read(v: &Json, at: &str) -> Result<Submission, JsonError> {
+        let mut f = Fields::new(v, at)?;
+        let s = Submission {
+            format: f.req_with("format", Json::u32)?,
+            submission_id: f.req_with("submission_id", Json::str)?,
+            questionnaire_id: f.req_with("questionnaire_id", Json::str)?,
+            questionnaire_version: f.req_with("questionnaire_version", Json::str)?,
+            period: f.req_with("period", Json::str)?,
+            app_version: f.req_with("app_version", Json::str)?,
+            answers: f.req_with("answers", answers_from_json)?,
+        };
+        f.end()?;
+        Ok(s)
+    }
+
+    /// The submission as JSON, fields in the documented order.
+    pub fn to_json(&self) -> Json {
+        obj([
+            ("format", Json::Num(f64::from(self.format))),
+            ("submission_id", self.submission_id.as_str().into()),
+            ("questionnaire_id", self.questionnaire_id.as_str().into()),
+            ("questionnaire_version", self.questionnaire_version.as_str().into()),
+            ("period", self.period.as_str().into()),
+            ("app_version", self.app_version.as_str().into()),
+            ("answers", answers_to_json(&self.answers)),
+        ])
+    }
+}
+
 pub fn is_uuid_v4(s: &str) -> bool {
     let b = s.as_bytes();
     b.len() == 36
@@ -76,6 +113,6 @@ mod tests {
     fn refuses_extra_fields() {
         let json = r#"{"format":1,"submission_id":"x","questionnaire_id":"q","questionnaire_version":"1",
             "period":"2026-11","app_version":"0.1.0","answers":{},"user_agent":"x"}"#;
-        assert!(serde_json::from_str::<Submission>(json).is_err());
+        assert_eq!(Submission::from_json(json).unwrap_err().to_string(), r#"unknown field "user_agent""#);
     }
 }

@@ -1,49 +1,24 @@
 //! Display text that is either one plain string or a map language -> string.
 
-use serde::de::{self, Deserializer, MapAccess, Visitor};
-use serde::Deserialize;
+use crate::json::{shape_err, Json, Shape};
 use std::collections::BTreeMap;
-use std::fmt;
 
-/// A piece of questionnaire text: `"Hello"` or `{"en": "Hello", "cy": "Helo"}`.
-///
-/// Rendered as text, never as HTML.
-///
-/// Deserialised by hand rather than with `#[serde(untagged)]`, which buffers
-/// every value and costs wasm size; errors read the same.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Text {
     Plain(String),
     Localised(BTreeMap<String, String>),
 }
 
-impl<'de> Deserialize<'de> for Text {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Text;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a string or an object of strings")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Text, E> {
-                Ok(Text::Plain(v.to_owned()))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<Text, E> {
-                Ok(Text::Plain(v))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Text, A::Error> {
-                let mut out = BTreeMap::new();
-                while let Some((k, v)) = map.next_entry::<String, String>()? {
-                    out.insert(k, v);
-                }
-                Ok(Text::Localised(out))
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
 impl Text {
+    /// Reads a plain string or an object of strings.
+    pub fn from_json(v: &Json, at: &str) -> Shape<Text> {
+        match v {
+            Json::Str(s) => Ok(Text::Plain(s.clone())),
+            Json::Obj(_) => Ok(Text::Localised(v.string_map(at)?.into_iter().collect())),
+            v => Err(shape_err(at, format_args!("expected a string or an object of strings, found {}", v.kind()))),
+        }
+    }
+
     /// The text in `lang`, falling back to English, then to any language given.
     pub fn get(&self, lang: &str) -> &str {
         match self {
@@ -78,10 +53,12 @@ mod tests {
 
     #[test]
     fn falls_back_to_english_then_any() {
-        let t: Text = serde_json::from_str(r#"{"en":"Hello","cy":"Helo"}"#).unwrap();
+        let read = |s: &str| Text::from_json(&crate::json::parse(s).unwrap(), "t");
+        let t = read(r#"{"en":"Hello","cy":"Helo"}"#).unwrap();
         assert_eq!(t.get("cy"), "Helo");
         assert_eq!(t.get("fr"), "Hello");
-        let t: Text = serde_json::from_str(r#"{"cy":"Helo"}"#).unwrap();
+        let t = read(r#"{"cy":"Helo"}"#).unwrap();
+        assert_eq!(read("3").unwrap_err().to_string(), "t: expected a string or an object of strings, found a number");
         assert_eq!(t.get("en"), "Helo");
         assert!(Text::from("  ").is_blank());
     }

@@ -3,11 +3,10 @@
 
 use crate::logic::walk;
 use crate::{Answer, Answers, Kind, Opt, Question, Questionnaire, Section, PREFER_NOT_TO_SAY};
-use serde::Serialize;
+use crate::json::Json;
 
 /// Why one answer is refused. Serialises as `{"code": "too_long", "max": 500}`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "code", rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ValidationError {
     /// A required question has no answer.
     Required,
@@ -64,11 +63,67 @@ pub enum ValidationError {
 }
 
 /// One refused answer.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FieldError {
     pub question: String,
-    #[serde(flatten)]
     pub error: ValidationError,
+}
+
+impl ValidationError {
+    /// The stable code, e.g. `too_long`.
+    pub fn code(&self) -> &'static str {
+        use ValidationError as E;
+        match self {
+            E::Required => "required",
+            E::WrongType { .. } => "wrong_type",
+            E::NotAnOption { .. } => "not_an_option",
+            E::UnknownStatement { .. } => "unknown_statement",
+            E::Incomplete { .. } => "incomplete",
+            E::TooFewSelections { .. } => "too_few_selections",
+            E::TooManySelections { .. } => "too_many_selections",
+            E::DuplicateSelection { .. } => "duplicate_selection",
+            E::BelowMin { .. } => "below_min",
+            E::AboveMax { .. } => "above_max",
+            E::NotAStep { .. } => "not_a_step",
+            E::NotWhole => "not_whole",
+            E::TooShort { .. } => "too_short",
+            E::TooLong { .. } => "too_long",
+            E::ConsentRequired => "consent_required",
+            E::UnknownQuestion => "unknown_question",
+            E::NotShown => "not_shown",
+        }
+    }
+
+    /// `{"code": "too_long", "max": 500}`: the code and its parameter.
+    pub fn to_json(&self) -> Json {
+        Json::Obj(self.fields())
+    }
+
+    fn fields(&self) -> Vec<(String, Json)> {
+        use ValidationError as E;
+        let param = match self {
+            E::WrongType { expected } => Some(("expected", Json::from(*expected))),
+            E::NotAnOption { value } | E::DuplicateSelection { value } => Some(("value", Json::from(value.as_str()))),
+            E::UnknownStatement { statement } => Some(("statement", Json::from(statement.as_str()))),
+            E::Incomplete { missing } => Some(("missing", Json::Arr(missing.iter().map(|m| Json::from(m.as_str())).collect()))),
+            E::TooFewSelections { min } | E::TooShort { min } => Some(("min", Json::Num(f64::from(*min)))),
+            E::TooManySelections { max } | E::TooLong { max } => Some(("max", Json::Num(f64::from(*max)))),
+            E::BelowMin { min } => Some(("min", Json::Num(*min))),
+            E::AboveMax { max } => Some(("max", Json::Num(*max))),
+            E::NotAStep { step } => Some(("step", Json::Num(*step))),
+            _ => None,
+        };
+        std::iter::once(("code", Json::from(self.code()))).chain(param).map(|(k, v)| (k.to_owned(), v)).collect()
+    }
+}
+
+impl FieldError {
+    /// `{"question": "essay", "code": "too_long", "max": 500}`.
+    pub fn to_json(&self) -> Json {
+        let mut pairs = vec![("question".to_owned(), Json::from(self.question.as_str()))];
+        pairs.extend(self.error.fields());
+        Json::Obj(pairs)
+    }
 }
 
 /// Relative tolerance for the step grid, so `0.1 + 0.2` still sits on a 0.1 step.

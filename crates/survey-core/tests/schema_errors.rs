@@ -29,7 +29,17 @@ fn every_variant_has_a_precise_message() {
         (
             r#"{"id":"t","version":"1","title":"T"}"#.into(),
             |e| matches!(e, SchemaError::Json(_)),
-            "not a valid questionnaire file: missing field `sections` at line 1 column 36",
+            r#"not a valid questionnaire file: missing field "sections""#,
+        ),
+        (
+            with_questions(r#"{"id":"q1","type":"short_text","text":"Q","requierd":true}"#),
+            |e| matches!(e, SchemaError::Json(_)),
+            r#"not a valid questionnaire file: sections[0].questions[0]: unknown field "requierd""#,
+        ),
+        (
+            "{\"id\":\"t\",\n \"version\":\"1\" \"title\":\"T\"}".into(),
+            |e| matches!(e, SchemaError::Json(_)),
+            "not a valid questionnaire file: expected `,` or `}` at line 2 column 16",
         ),
         (
             r#"{"id":"t","version":" ","title":"T","sections":[]}"#.into(),

@@ -6,7 +6,7 @@ use survey_core::{Answers, Questionnaire};
 const DEFAULT: &str = include_str!("../../../public/questionnaires/balint-end-of-cohort.json");
 
 fn answers(json: &str) -> Answers {
-    serde_json::from_str(json).unwrap_or_else(|e| panic!("{json}: {e}"))
+    survey_core::answers::answers_from_json(&survey_core::json::parse(json).unwrap(), "answers").unwrap_or_else(|e| panic!("{json}: {e}"))
 }
 
 /// Whether question `id` is shown for `json` answers.

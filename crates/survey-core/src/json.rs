@@ -1,0 +1,608 @@
+//! A small JSON reader and writer, instead of serde + serde_json.
+//!
+//! Why: serde's derived visitors and serde_json's generic deserializer were
+//! about a quarter of the survey code in the wasm app (roughly 70 KB raw),
+//! for five small documents (questionnaire, config, draft, outbox item,
+//! submission). One value type and hand-written readers cost a few KB, and
+//! the errors name the field by its path (`sections[1].questions[3]: unknown
+//! field "requierd"`), which helps a school's editor more than a column.
+//! The receiver parses submissions with this same code.
+
+use std::fmt::Write as _;
+use thiserror::Error;
+
+/// A parsed JSON value. Objects keep their keys in document order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Json {
+    Null,
+    Bool(bool),
+    Num(f64),
+    Str(String),
+    Arr(Vec<Json>),
+    Obj(Vec<(String, Json)>),
+}
+
+/// Why a document was refused.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum JsonError {
+    /// Not JSON at all (a missing comma, a stray character, cut short).
+    #[error("{msg} at line {line} column {column}")]
+    Syntax { msg: &'static str, line: usize, column: usize },
+    /// Valid JSON of the wrong shape; the message starts with the path.
+    #[error("{0}")]
+    Shape(String),
+}
+
+/// Nesting deeper than any of our documents needs: a hostile body cannot
+/// exhaust the stack.
+const MAX_DEPTH: usize = 64;
+
+/// Parses one JSON document (RFC 8259). Duplicate keys are refused, since
+/// which one wins differs between parsers.
+///
+/// # Usage
+/// ```
+/// use survey_core::json::{parse, Json};
+/// assert_eq!(parse(r#"{"a":[1,"x"]}"#).unwrap().get("a"), Some(&Json::Arr(vec![Json::Num(1.0), Json::Str("x".into())])));
+/// assert_eq!(parse("[1,]").unwrap_err().to_string(), "expected a value at line 1 column 4");
+/// ```
+pub fn parse(text: &str) -> Result<Json, JsonError> {
+    let mut p = Parser { s: text.as_bytes(), i: 0, depth: 0 };
+    p.ws();
+    let v = p.value()?;
+    p.ws();
+    if p.i < p.s.len() {
+        return Err(p.err("trailing characters after the document"));
+    }
+    Ok(v)
+}
+
+struct Parser<'a> {
+    s: &'a [u8],
+    i: usize,
+    depth: usize,
+}
+
+impl Parser<'_> {
+    fn err(&self, msg: &'static str) -> JsonError {
+        let upto = &self.s[..self.i.min(self.s.len())];
+        let line = upto.iter().filter(|&&b| b == b'\n').count() + 1;
+        let start = upto.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+        // Columns count chars, not bytes (continuation bytes are skipped).
+        let column = upto[start..].iter().filter(|&&b| b & 0xC0 != 0x80).count() + 1;
+        JsonError::Syntax { msg, line, column }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.s.get(self.i).copied()
+    }
+
+    fn ws(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.i += 1;
+        }
+    }
+
+    fn eat(&mut self, word: &[u8]) -> bool {
+        let hit = self.s[self.i..].starts_with(word);
+        if hit {
+            self.i += word.len();
+        }
+        hit
+    }
+
+    fn value(&mut self) -> Result<Json, JsonError> {
+        match self.peek() {
+            Some(b'{') => self.nested(true),
+            Some(b'[') => self.nested(false),
+            Some(b'"') => self.string().map(Json::Str),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            _ if self.eat(b"true") => Ok(Json::Bool(true)),
+            _ if self.eat(b"false") => Ok(Json::Bool(false)),
+            _ if self.eat(b"null") => Ok(Json::Null),
+            None => Err(self.err("unexpected end of the document")),
+            _ => Err(self.err("expected a value")),
+        }
+    }
+
+    /// An object (`obj`) or an array, after its opening bracket.
+    fn nested(&mut self, obj: bool) -> Result<Json, JsonError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(self.err("nested too deeply"));
+        }
+        self.i += 1;
+        let close = if obj { b'}' } else { b']' };
+        let (mut items, mut pairs) = (Vec::new(), Vec::<(String, Json)>::new());
+        self.ws();
+        if self.peek() == Some(close) {
+            self.i += 1;
+        } else {
+            loop {
+                self.ws();
+                if obj {
+                    if self.peek() != Some(b'"') {
+                        return Err(self.err("expected a quoted key"));
+                    }
+                    let at = self.i;
+                    let key = self.string()?;
+                    if pairs.iter().any(|(k, _)| *k == key) {
+                        self.i = at;
+                        return Err(self.err("duplicate key"));
+                    }
+                    self.ws();
+                    if !self.eat(b":") {
+                        return Err(self.err("expected `:`"));
+                    }
+                    self.ws();
+                    pairs.push((key, self.value()?));
+                } else {
+                    items.push(self.value()?);
+                }
+                self.ws();
+                match self.peek() {
+                    Some(b',') => self.i += 1,
+                    Some(c) if c == close => {
+                        self.i += 1;
+                        break;
+                    }
+                    None => return Err(self.err("unexpected end of the document")),
+                    _ => return Err(self.err(if obj { "expected `,` or `}`" } else { "expected `,` or `]`" })),
+                }
+            }
+        }
+        self.depth -= 1;
+        Ok(if obj { Json::Obj(pairs) } else { Json::Arr(items) })
+    }
+
+    fn string(&mut self) -> Result<String, JsonError> {
+        self.i += 1; // the opening quote
+        let mut out = String::new();
+        loop {
+            let start = self.i;
+            while matches!(self.peek(), Some(c) if c != b'"' && c != b'\\' && c >= 0x20) {
+                self.i += 1;
+            }
+            // The input is a &str and we stopped at ASCII: a whole UTF-8 run.
+            out.push_str(std::str::from_utf8(&self.s[start..self.i]).unwrap_or_default());
+            match self.peek() {
+                Some(b'"') => {
+                    self.i += 1;
+                    return Ok(out);
+                }
+                Some(b'\\') => {
+                    self.i += 1;
+                    let c = self.peek().ok_or_else(|| self.err("unexpected end of the document"))?;
+                    self.i += 1;
+                    out.push(match c {
+                        b'"' => '"',
+                        b'\\' => '\\',
+                        b'/' => '/',
+                        b'b' => '\u{8}',
+                        b'f' => '\u{c}',
+                        b'n' => '\n',
+                        b'r' => '\r',
+                        b't' => '\t',
+                        b'u' => self.unicode()?,
+                        _ => {
+                            self.i -= 1;
+                            return Err(self.err("invalid escape"));
+                        }
+                    });
+                }
+                None => return Err(self.err("unexpected end of the document")),
+                _ => return Err(self.err("control character in a string")),
+            }
+        }
+    }
+
+    /// `\uXXXX`, joining a surrogate pair.
+    fn unicode(&mut self) -> Result<char, JsonError> {
+        let hi = self.hex4()?;
+        let code = if (0xD800..0xDC00).contains(&hi) {
+            if !self.eat(b"\\u") {
+                return Err(self.err("lone surrogate in a string"));
+            }
+            let lo = self.hex4()?;
+            if !(0xDC00..0xE000).contains(&lo) {
+                return Err(self.err("lone surrogate in a string"));
+            }
+            0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
+        } else {
+            hi
+        };
+        char::from_u32(code).ok_or_else(|| self.err("lone surrogate in a string"))
+    }
+
+    fn hex4(&mut self) -> Result<u32, JsonError> {
+        let mut v = 0;
+        for _ in 0..4 {
+            let d = self.peek().and_then(|c| (c as char).to_digit(16)).ok_or_else(|| self.err("invalid \\u escape"))?;
+            v = v * 16 + d;
+            self.i += 1;
+        }
+        Ok(v)
+    }
+
+    fn number(&mut self) -> Result<Json, JsonError> {
+        let start = self.i;
+        let digits = |p: &mut Self| {
+            let from = p.i;
+            while matches!(p.peek(), Some(b'0'..=b'9')) {
+                p.i += 1;
+            }
+            p.i - from
+        };
+        self.eat(b"-");
+        let int_at = self.i;
+        let n = digits(self);
+        let mut ok = n > 0 && !(n > 1 && self.s[int_at] == b'0');
+        if self.eat(b".") {
+            ok &= digits(self) > 0;
+        }
+        if matches!(self.peek(), Some(b'e' | b'E')) {
+            self.i += 1;
+            if matches!(self.peek(), Some(b'+' | b'-')) {
+                self.i += 1;
+            }
+            ok &= digits(self) > 0;
+        }
+        if !ok {
+            self.i = start;
+            return Err(self.err("invalid number"));
+        }
+        let text = std::str::from_utf8(&self.s[start..self.i]).unwrap_or_default();
+        match text.parse::<f64>() {
+            Ok(v) if v.is_finite() => Ok(Json::Num(v)),
+            _ => {
+                self.i = start;
+                Err(self.err("number out of range"))
+            }
+        }
+    }
+}
+
+// ------------------------------------------------------------------ write ---
+
+impl Json {
+    /// Compact JSON text.
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        self.write(&mut out, None);
+        out
+    }
+
+    /// Indented JSON text, for files a person may open.
+    pub fn to_pretty(&self) -> String {
+        let mut out = String::new();
+        self.write(&mut out, Some(0));
+        out
+    }
+
+    fn write(&self, out: &mut String, indent: Option<usize>) {
+        let newline = |out: &mut String, level: usize| {
+            if indent.is_some() {
+                out.push('\n');
+                out.extend(std::iter::repeat_n("  ", level));
+            }
+        };
+        match self {
+            Json::Null => out.push_str("null"),
+            Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Json::Num(n) => write_num(out, *n),
+            Json::Str(s) => write_str(out, s),
+            Json::Arr(items) if items.is_empty() => out.push_str("[]"),
+            Json::Obj(pairs) if pairs.is_empty() => out.push_str("{}"),
+            Json::Arr(items) => {
+                let level = indent.map(|l| l + 1);
+                out.push('[');
+                for (i, v) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    newline(out, level.unwrap_or(0));
+                    v.write(out, level);
+                }
+                newline(out, indent.unwrap_or(0));
+                out.push(']');
+            }
+            Json::Obj(pairs) => {
+                let level = indent.map(|l| l + 1);
+                out.push('{');
+                for (i, (k, v)) in pairs.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    newline(out, level.unwrap_or(0));
+                    write_str(out, k);
+                    out.push_str(if indent.is_some() { ": " } else { ":" });
+                    v.write(out, level);
+                }
+                newline(out, indent.unwrap_or(0));
+                out.push('}');
+            }
+        }
+    }
+}
+
+/// Whole numbers as integers (`6`, not `6.0`); others in the shortest form
+/// that reads back as the same f64. JSON has no NaN or infinity: `null`.
+fn write_num(out: &mut String, n: f64) {
+    if !n.is_finite() {
+        out.push_str("null");
+    } else if n.fract() == 0.0 && n.abs() < 9.0e15 {
+        let _ = write!(out, "{}", n as i64);
+    } else {
+        out.push_str(zmij::Buffer::new().format_finite(n));
+    }
+}
+
+fn write_str(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+// ------------------------------------------------------------------- read ---
+
+/// `Result` with a shape error: the message already names the place.
+pub type Shape<T> = Result<T, JsonError>;
+
+/// A shape error at `at`.
+pub fn shape_err(at: &str, what: impl std::fmt::Display) -> JsonError {
+    JsonError::Shape(if at.is_empty() { what.to_string() } else { format!("{at}: {what}") })
+}
+
+impl Json {
+    /// The value of `key` when this is an object holding it.
+    pub fn get(&self, key: &str) -> Option<&Json> {
+        match self {
+            Json::Obj(pairs) => pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// What this value is, for messages: "a string", "an object", ...
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Json::Null => "null",
+            Json::Bool(_) => "true/false",
+            Json::Num(_) => "a number",
+            Json::Str(_) => "a string",
+            Json::Arr(_) => "a list",
+            Json::Obj(_) => "an object",
+        }
+    }
+
+    fn expected(&self, at: &str, what: &str) -> JsonError {
+        shape_err(at, format_args!("expected {what}, found {}", self.kind()))
+    }
+
+    pub fn str(&self, at: &str) -> Shape<String> {
+        match self {
+            Json::Str(s) => Ok(s.clone()),
+            v => Err(v.expected(at, "a string")),
+        }
+    }
+
+    pub fn bool(&self, at: &str) -> Shape<bool> {
+        match self {
+            Json::Bool(b) => Ok(*b),
+            v => Err(v.expected(at, "true or false")),
+        }
+    }
+
+    pub fn f64(&self, at: &str) -> Shape<f64> {
+        match self {
+            Json::Num(n) => Ok(*n),
+            v => Err(v.expected(at, "a number")),
+        }
+    }
+
+    /// A whole number from 0 to `u32::MAX`.
+    pub fn u32(&self, at: &str) -> Shape<u32> {
+        match self {
+            Json::Num(n) if n.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(n) => Ok(*n as u32),
+            v => Err(v.expected(at, "a whole number of 0 or more")),
+        }
+    }
+
+    /// Each item of a list, read by `item` with its path (`at[2]`).
+    pub fn list<T>(&self, at: &str, item: impl Fn(&Json, &str) -> Shape<T>) -> Shape<Vec<T>> {
+        match self {
+            Json::Arr(items) => items.iter().enumerate().map(|(i, v)| item(v, &format!("{at}[{i}]"))).collect(),
+            v => Err(v.expected(at, "a list")),
+        }
+    }
+
+    /// A list of strings.
+    pub fn strings(&self, at: &str) -> Shape<Vec<String>> {
+        self.list(at, Json::str)
+    }
+
+    /// An object of strings, as (key, value) pairs in document order.
+    pub fn string_map(&self, at: &str) -> Shape<Vec<(String, String)>> {
+        match self {
+            Json::Obj(pairs) => pairs.iter().map(|(k, v)| Ok((k.clone(), v.str(&format!("{at}.{k}"))?))).collect(),
+            v => Err(v.expected(at, "an object of strings")),
+        }
+    }
+}
+
+/// Reads an object's fields by name, then refuses any it did not read, so a
+/// misspelt field is an error rather than silently ignored.
+///
+/// # Usage
+/// ```
+/// use survey_core::json::{parse, Fields};
+/// let v = parse(r#"{"id":"a","reqired":true}"#).unwrap();
+/// let mut f = Fields::new(&v, "question").unwrap();
+/// assert_eq!(f.req("id").unwrap().str("question.id").unwrap(), "a");
+/// assert_eq!(f.end().unwrap_err().to_string(), r#"question: unknown field "reqired""#);
+/// ```
+pub struct Fields<'a> {
+    at: String,
+    pairs: &'a [(String, Json)],
+    used: Vec<bool>,
+}
+
+impl<'a> Fields<'a> {
+    pub fn new(v: &'a Json, at: &str) -> Shape<Self> {
+        match v {
+            Json::Obj(pairs) => Ok(Fields { at: at.to_owned(), pairs, used: vec![false; pairs.len()] }),
+            v => Err(v.expected(at, "an object")),
+        }
+    }
+
+    /// The path of `key`, for messages from the value's own reader.
+    pub fn path(&self, key: &str) -> String {
+        if self.at.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{}.{key}", self.at)
+        }
+    }
+
+    /// The field, if present and not `null`.
+    pub fn opt(&mut self, key: &str) -> Option<&'a Json> {
+        let i = self.pairs.iter().position(|(k, _)| k == key)?;
+        self.used[i] = true;
+        Some(&self.pairs[i].1).filter(|v| **v != Json::Null)
+    }
+
+    /// The field, which must be present.
+    pub fn req(&mut self, key: &str) -> Shape<&'a Json> {
+        self.opt(key).ok_or_else(|| shape_err(&self.at, format_args!("missing field \"{key}\"")))
+    }
+
+    /// A field read with `read` (given the value and its path), if present.
+    pub fn opt_with<T>(&mut self, key: &str, read: impl Fn(&Json, &str) -> Shape<T>) -> Shape<Option<T>> {
+        let path = self.path(key);
+        self.opt(key).map(|v| read(v, &path)).transpose()
+    }
+
+    /// A required field read with `read`.
+    pub fn req_with<T>(&mut self, key: &str, read: impl Fn(&Json, &str) -> Shape<T>) -> Shape<T> {
+        let path = self.path(key);
+        self.req(key).and_then(|v| read(v, &path))
+    }
+
+    /// Refuses fields that were never read.
+    pub fn end(self) -> Shape<()> {
+        match self.pairs.iter().zip(&self.used).find(|(_, used)| !**used) {
+            Some(((k, _), _)) => Err(shape_err(&self.at, format_args!("unknown field \"{k}\""))),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Builds an object from (key, value) pairs: `obj([("a", Json::Null)])`.
+pub fn obj<const N: usize>(pairs: [(&str, Json); N]) -> Json {
+    Json::Obj(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+}
+
+impl From<&str> for Json {
+    fn from(s: &str) -> Self {
+        Json::Str(s.to_owned())
+    }
+}
+
+impl From<String> for Json {
+    fn from(s: String) -> Self {
+        Json::Str(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_every_kind_of_value() {
+        let v = parse(" {\"a\": [true, false, null, -1.5e2, 0, \"x\\n\\u00e9\\ud83d\\ude00\\\"\"], \"b\": {}} ").unwrap();
+        assert_eq!(
+            v,
+            obj([
+                (
+                    "a",
+                    Json::Arr(vec![
+                        Json::Bool(true),
+                        Json::Bool(false),
+                        Json::Null,
+                        Json::Num(-150.0),
+                        Json::Num(0.0),
+                        Json::Str("x\né😀\"".into())
+                    ])
+                ),
+                ("b", Json::Obj(vec![])),
+            ])
+        );
+    }
+
+    #[test]
+    fn syntax_errors_say_where() {
+        let cases = [
+            ("", "unexpected end of the document at line 1 column 1"),
+            ("{\n  \"a\": 1\n  \"b\": 2}", "expected `,` or `}` at line 3 column 3"),
+            ("[01]", "invalid number at line 1 column 2"),
+            ("[1.]", "invalid number at line 1 column 2"),
+            ("[-]", "invalid number at line 1 column 2"),
+            ("[1e999]", "number out of range at line 1 column 2"),
+            ("{\"a\":1,\"a\":2}", "duplicate key at line 1 column 8"),
+            ("{a:1}", "expected a quoted key at line 1 column 2"),
+            ("\"tab\there\"", "control character in a string at line 1 column 5"),
+            ("\"\\x\"", "invalid escape at line 1 column 3"),
+            ("\"\\ud800\"", "lone surrogate in a string at line 1 column 8"),
+            ("[1] x", "trailing characters after the document at line 1 column 5"),
+            ("\"é\" x", "trailing characters after the document at line 1 column 5"),
+            ("nul", "expected a value at line 1 column 1"),
+        ];
+        for (text, want) in cases {
+            assert_eq!(parse(text).unwrap_err().to_string(), want, "{text}");
+        }
+        let deep = "[".repeat(65) + &"]".repeat(65);
+        assert_eq!(parse(&deep).unwrap_err().to_string(), "nested too deeply at line 1 column 65");
+        assert!(parse(&("[".repeat(64) + &"]".repeat(64))).is_ok());
+    }
+
+    #[test]
+    fn writes_what_it_reads() {
+        for text in [
+            r#"{"a":[1,-2.5,1e-7,12345678901234567000,true,null],"b":"q\"\\\n\u0001é"}"#,
+            r#"[0.1,1.7976931348623157e308,5e-324,-0]"#,
+        ] {
+            let v = parse(text).unwrap();
+            assert_eq!(parse(&v.to_text()).unwrap(), v, "{text}");
+            assert_eq!(parse(&v.to_pretty()).unwrap(), v, "{text}");
+        }
+        assert_eq!(parse("[6.0, 0.5]").unwrap().to_text(), "[6,0.5]");
+        assert_eq!(obj([("a", Json::Arr(vec![Json::Num(1.0)])), ("b", Json::Obj(vec![]))]).to_pretty(), "{\n  \"a\": [\n    1\n  ],\n  \"b\": {}\n}");
+        assert_eq!(Json::Num(f64::NAN).to_text(), "null");
+    }
+
+    #[test]
+    fn fields_name_the_place() {
+        let v = parse(r#"{"n":-1,"s":3,"l":["a",2],"m":{"en":1},"z":null}"#).unwrap();
+        let mut f = Fields::new(&v, "q").unwrap();
+        assert_eq!(f.req_with("n", Json::u32).unwrap_err().to_string(), "q.n: expected a whole number of 0 or more, found a number");
+        assert_eq!(f.req_with("s", Json::str).unwrap_err().to_string(), "q.s: expected a string, found a number");
+        assert_eq!(f.req_with("l", Json::strings).unwrap_err().to_string(), "q.l[1]: expected a string, found a number");
+        assert_eq!(f.req_with("m", Json::string_map).unwrap_err().to_string(), "q.m.en: expected a string, found a number");
+        assert_eq!(f.opt_with("z", Json::str).unwrap(), None, "null is absent");
+        assert_eq!(f.req("x").unwrap_err().to_string(), "q: missing field \"x\"");
+        assert!(f.end().is_ok());
+        assert_eq!(Fields::new(&Json::Null, "q").err().unwrap().to_string(), "q: expected an object, found null");
+    }
+}
