@@ -40,7 +40,7 @@ impl Item {
         Ok(Item {
             submission: f.req_with("submission", Submission::read)?,
             endpoint: f.req_with("endpoint", Json::str)?,
-            headers: f.opt_with("headers", Json::string_map)?.unwrap_or_default().into_iter().collect(),
+            headers: survey_core::answers::map_of(f.opt_with("headers", Json::string_map)?.unwrap_or_default()),
             attempts: f.req_with("attempts", Json::u32)?,
             next_at: f.req_with("next_at", Json::f64)?,
             attention: f.opt_with("attention", |v, at| match v {

@@ -1,9 +1,33 @@
 //! The survey's reactive state: signals at the top, shared through context.
 
 use leptos::prelude::*;
-use std::collections::{BTreeMap, BTreeSet};
 use survey_core::validate::{validate_question, validate_section};
 use survey_core::{Answer, Answers, FieldError, Question, Questionnaire, ValidationError};
+
+/// Inline errors by question id. A short Vec rather than a BTreeMap: a page
+/// holds a handful of questions, and each BTreeMap value type adds about
+/// 5 KB of code to the wasm app.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Errors(Vec<(String, ValidationError)>);
+
+impl Errors {
+    pub fn get(&self, id: &str) -> Option<&ValidationError> {
+        self.0.iter().find(|(k, _)| k == id).map(|(_, e)| e)
+    }
+
+    pub fn contains_key(&self, id: &str) -> bool {
+        self.get(id).is_some()
+    }
+
+    pub fn insert(&mut self, id: String, error: ValidationError) {
+        self.remove(&id);
+        self.0.push((id, error));
+    }
+
+    pub fn remove(&mut self, id: &str) {
+        self.0.retain(|(k, _)| k != id);
+    }
+}
 
 /// All state of one survey, `Copy` so components take it from context freely.
 ///
@@ -22,10 +46,10 @@ pub struct SurveyState {
     /// Index into `questionnaire.sections`; `sections.len()` is the check page.
     pub page: RwSignal<usize>,
     /// Inline errors currently shown, by question id.
-    pub errors: RwSignal<BTreeMap<String, ValidationError>>,
+    pub errors: RwSignal<Errors>,
     /// Questions the student has left or changed: only these are checked as
     /// they go, so nobody is told off before they start.
-    pub touched: RwSignal<BTreeSet<String>>,
+    pub touched: RwSignal<Vec<String>>,
     /// The error summary at the top of the page (after Next or Submit).
     pub summary: RwSignal<Vec<FieldError>>,
     /// A question to focus once the next page has rendered (instead of the
@@ -39,8 +63,8 @@ impl SurveyState {
             questionnaire: StoredValue::new(questionnaire),
             answers: RwSignal::new(Answers::new()),
             page: RwSignal::new(0),
-            errors: RwSignal::new(BTreeMap::new()),
-            touched: RwSignal::new(BTreeSet::new()),
+            errors: RwSignal::new(Errors::default()),
+            touched: RwSignal::new(Vec::new()),
             summary: RwSignal::new(Vec::new()),
             focus_after_render: StoredValue::new(None),
         }
@@ -49,8 +73,8 @@ impl SurveyState {
     /// Back to an empty questionnaire on its first page.
     pub fn reset(&self) {
         self.answers.set(Answers::new());
-        self.errors.set(BTreeMap::new());
-        self.touched.set(BTreeSet::new());
+        self.errors.set(Errors::default());
+        self.touched.set(Vec::new());
         self.go(0);
     }
 
@@ -92,19 +116,17 @@ impl SurveyState {
                 a.remove(id);
             }
         });
-        if self.touched.with_untracked(|t| t.contains(id)) {
+        if self.touched.with_untracked(|t| t.iter().any(|x| x == id)) {
             self.check(id);
         }
     }
 
     /// The student left a question: from now on it is checked as it changes.
     pub fn leave(&self, id: &str) {
-        if self.touched.with_untracked(|t| t.contains(id)) {
+        if self.touched.with_untracked(|t| t.iter().any(|x| x == id)) {
             return self.check(id);
         }
-        self.touched.update(|t| {
-            t.insert(id.to_owned());
-        });
+        self.touched.update(|t| t.push(id.to_owned()));
         // A first visit that leaves a field empty is not an error yet; Next
         // will say so. Anything typed is checked at once.
         if self.answer(id).is_some() {
@@ -154,7 +176,13 @@ impl SurveyState {
     }
 
     fn show_errors(&self, errs: Vec<FieldError>) -> bool {
-        self.touched.update(|t| t.extend(errs.iter().map(|e| e.question.clone())));
+        self.touched.update(|t| {
+            for e in &errs {
+                if !t.contains(&e.question) {
+                    t.push(e.question.clone());
+                }
+            }
+        });
         self.errors.update(|e| {
             for f in &errs {
                 e.insert(f.question.clone(), f.error.clone());

@@ -75,7 +75,7 @@ impl Answer {
             Json::Num(n) => Answer::Number(*n),
             Json::Bool(b) => Answer::Bool(*b),
             Json::Arr(_) => Answer::Many(v.strings(at)?),
-            Json::Obj(_) => Answer::Grid(v.string_map(at)?.into_iter().collect()),
+            Json::Obj(_) => Answer::Grid(map_of(v.string_map(at)?)),
             Json::Null => {
                 return Err(shape_err(at, "expected a string, number, true/false, list of strings or object of strings, found null"))
             }
@@ -94,10 +94,27 @@ impl Answer {
     }
 }
 
+/// A map from (key, value) pairs, later keys winning, like `collect()`; but
+/// by inserting, as `collect()` into a BTreeMap sorts a Vec first and links
+/// a stable sort into the wasm app for each value type.
+pub fn map_of<V>(pairs: impl IntoIterator<Item = (String, V)>) -> BTreeMap<String, V> {
+    let mut map = BTreeMap::new();
+    for (k, v) in pairs {
+        map.insert(k, v);
+    }
+    map
+}
+
 /// Reads an object of answers keyed by question id.
 pub fn answers_from_json(v: &Json, at: &str) -> Shape<Answers> {
     match v {
-        Json::Obj(pairs) => pairs.iter().map(|(k, a)| Ok((k.clone(), Answer::from_json(a, &format!("{at}.{k}"))?))).collect(),
+        Json::Obj(pairs) => {
+            let mut answers = Answers::new();
+            for (k, a) in pairs {
+                answers.insert(k.clone(), Answer::from_json(a, &format!("{at}.{k}"))?);
+            }
+            Ok(answers)
+        }
         v => Err(shape_err(at, format_args!("expected an object of answers, found {}", v.kind()))),
     }
 }

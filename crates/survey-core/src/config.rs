@@ -80,7 +80,7 @@ impl Config {
             allowed_endpoints: f.opt_with("allowed_endpoints", Json::strings)?.unwrap_or_default(),
             period: f.opt_with("period", Granularity::from_json)?.unwrap_or_default(),
             anonymise: f.opt_with("anonymise", Anonymise::read)?.unwrap_or_default(),
-            headers: f.opt_with("headers", Json::string_map)?.unwrap_or_default().into_iter().collect(),
+            headers: crate::answers::map_of(f.opt_with("headers", Json::string_map)?.unwrap_or_default()),
             embed_origins: f.opt_with("embed_origins", Json::strings)?.unwrap_or_default(),
         };
         f.opt_with("$comment", Json::str)?;

@@ -4,7 +4,6 @@ use crate::validate::{validate_question, ValidationError};
 use crate::{Answer, Answers, Kind, Question, Questionnaire, PREFER_NOT_TO_SAY};
 use crate::answers::{answers_from_json, answers_to_json};
 use crate::json::{self, obj, Fields, Json, JsonError};
-use std::collections::BTreeMap;
 use thiserror::Error;
 
 /// What the app keeps in storage while a student answers.
@@ -125,11 +124,7 @@ fn carry(question: &Question, answer: &Answer) -> Option<Answer> {
                 && (scale.iter().any(|o| o.value == v)
                     || (*prefer_not_to_say && v == PREFER_NOT_TO_SAY))
         };
-        let kept: BTreeMap<String, String> = grid
-            .iter()
-            .filter(|(st, v)| fits(st, v))
-            .map(|(st, v)| (st.clone(), v.clone()))
-            .collect();
+        let kept = crate::answers::map_of(grid.iter().filter(|(st, v)| fits(st, v)).map(|(st, v)| (st.clone(), v.clone())));
         return (!kept.is_empty()).then_some(Answer::Grid(kept));
     }
     match validate_question(question, Some(answer)) {

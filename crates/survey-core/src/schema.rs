@@ -10,7 +10,6 @@ use crate::answers::Answer;
 use crate::num::Num;
 use crate::text::Text;
 use crate::json::{self, Fields, Json, Shape};
-use std::collections::HashSet;
 use thiserror::Error;
 
 /// The value stored for "Prefer not to say" in single choice and likert answers.
@@ -346,10 +345,10 @@ struct Checker {
     /// Question ids seen so far, in order, with their kind: show_if may only
     /// look back.
     seen: Vec<(String, Kind)>,
-    ids: HashSet<String>,
+    ids: Vec<String>,
     /// Every question id in the file, so a forward reference is told apart
     /// from a typo.
-    all_questions: HashSet<String>,
+    all_questions: Vec<String>,
 }
 
 impl Checker {
@@ -357,7 +356,7 @@ impl Checker {
         if !valid_id(id) {
             return Err(SchemaError::BadId { at: at.into(), id: id.into() });
         }
-        if !self.ids.insert(id.to_owned()) {
+        if !insert_new(&mut self.ids, id.to_owned()) {
             return Err(SchemaError::DuplicateId { at: at.into(), id: id.into() });
         }
         Ok(())
@@ -535,6 +534,16 @@ fn choice_values(kind: &Kind, statement: bool) -> Option<Vec<&str>> {
     Some(list.iter().map(|o| o.value.as_str()).chain(pnts.then_some(crate::PREFER_NOT_TO_SAY)).collect())
 }
 
+/// Adds `x` unless present; false when it was. A Vec, not a HashSet: the
+/// lists are short and the wasm app then links no hashing code for them.
+fn insert_new<T: PartialEq>(list: &mut Vec<T>, x: T) -> bool {
+    let new = !list.contains(&x);
+    if new {
+        list.push(x);
+    }
+    new
+}
+
 /// The id inside `question "x"` / `section "x"`.
 fn at_id(at: &str) -> &str {
     at.split('"').nth(1).unwrap_or("")
@@ -569,7 +578,7 @@ fn options(at: &str, field: &'static str, kind: &'static str, list: &Option<Vec<
     if list.is_empty() {
         return Err(SchemaError::Empty { at: at.into(), field });
     }
-    let mut seen = HashSet::new();
+    let mut seen = Vec::new();
     for o in list {
         if o.value.trim().is_empty() || o.value == PREFER_NOT_TO_SAY {
             return Err(SchemaError::BadValue {
@@ -580,7 +589,7 @@ fn options(at: &str, field: &'static str, kind: &'static str, list: &Option<Vec<
         if o.label.is_blank() {
             return Err(SchemaError::BadValue { question: id, reason: format!("option \"{}\" has no label", o.value) });
         }
-        if !seen.insert(o.value.as_str()) {
+        if !insert_new(&mut seen, o.value.as_str()) {
             return Err(SchemaError::DuplicateOption { at: at.into(), value: o.value.clone() });
         }
     }
@@ -662,12 +671,12 @@ fn kind(raw: &RawQuestion) -> Result<Kind, SchemaError> {
             if statements.is_empty() {
                 return Err(SchemaError::Empty { at, field: "statements" });
             }
-            let mut ids = HashSet::new();
+            let mut ids = Vec::new();
             for s in &statements {
                 if !valid_id(&s.id) {
                     return Err(SchemaError::BadId { at: at.clone(), id: s.id.clone() });
                 }
-                if !ids.insert(s.id.as_str()) {
+                if !insert_new(&mut ids, s.id.as_str()) {
                     return Err(SchemaError::DuplicateId { at: at.clone(), id: s.id.clone() });
                 }
                 if s.text.is_blank() {

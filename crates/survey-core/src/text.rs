@@ -14,7 +14,7 @@ impl Text {
     pub fn from_json(v: &Json, at: &str) -> Shape<Text> {
         match v {
             Json::Str(s) => Ok(Text::Plain(s.clone())),
-            Json::Obj(_) => Ok(Text::Localised(v.string_map(at)?.into_iter().collect())),
+            Json::Obj(_) => Ok(Text::Localised(crate::answers::map_of(v.string_map(at)?))),
             v => Err(shape_err(at, format_args!("expected a string or an object of strings, found {}", v.kind()))),
         }
     }
