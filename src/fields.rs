@@ -136,8 +136,8 @@ pub fn Field(question: Question) -> impl IntoView {
                     let raw = event_target_value(&ev);
                     // Keep what was typed even when it is not a number, so the
                     // student sees it and the error, and nothing is lost.
-                    let a = match raw.trim().parse::<f64>() {
-                        Ok(n) if n.is_finite() => Answer::Number(n),
+                    let a = match survey_core::num::parse_f64(raw.trim()) {
+                        Some(n) => Answer::Number(n),
                         _ => Answer::Text(raw),
                     };
                     state.set_answer(&id, Some(a));
@@ -215,7 +215,7 @@ pub fn Field(question: Question) -> impl IntoView {
                     <div class="rating">
                         <Radios name=id.clone() choices=choices
                             get={let id = id.clone(); Arc::new(move || state.answer(&id).and_then(|a| a.as_number()).map(fmt_num)) as GetChoice}
-                            set={let id = id.clone(); Arc::new(move |v: String| { state.set_answer(&id, v.parse().ok().map(Answer::Number)); state.leave(&id); }) as SetChoice} />
+                            set={let id = id.clone(); Arc::new(move |v: String| { state.set_answer(&id, survey_core::num::parse_f64(&v).map(Answer::Number)); state.leave(&id); }) as SetChoice} />
                     </div>
                     <p class="rating-ends" aria-hidden="true">
                         <span>{min_label.as_ref().map(t)}</span>

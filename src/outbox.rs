@@ -283,7 +283,7 @@ const LEASE_KEY: &str = "cohort-survey:outbox-lease";
 fn lease(store: &StoredValue<Store, LocalStorage>) -> bool {
     let now = js_sys::Date::now();
     store.with_value(|s| {
-        let held = s.get(LEASE_KEY).and_then(|v| v.parse::<f64>().ok()).is_some_and(|until| until > now);
+        let held = s.get(LEASE_KEY).and_then(|v| survey_core::num::parse_f64(&v)).is_some_and(|until| until > now);
         !held && s.set(LEASE_KEY, &(now + 30_000.0).to_string()).is_ok()
     })
 }

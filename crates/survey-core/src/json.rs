@@ -252,9 +252,9 @@ impl Parser<'_> {
             return Err(self.err("invalid number"));
         }
         let text = std::str::from_utf8(&self.s[start..self.i]).unwrap_or_default();
-        match text.parse::<f64>() {
-            Ok(v) if v.is_finite() => Ok(Json::Num(v)),
-            _ => {
+        match crate::num::parse_f64(text) {
+            Some(v) => Ok(Json::Num(v)),
+            None => {
                 self.i = start;
                 Err(self.err("number out of range"))
             }
@@ -289,7 +289,7 @@ impl Json {
         match self {
             Json::Null => out.push_str("null"),
             Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-            Json::Num(n) => write_num(out, *n),
+            Json::Num(n) => crate::num::write_json_num(out, *n),
             Json::Str(s) => write_str(out, s),
             Json::Arr(items) if items.is_empty() => out.push_str("[]"),
             Json::Obj(pairs) if pairs.is_empty() => out.push_str("{}"),
@@ -322,18 +322,6 @@ impl Json {
                 out.push('}');
             }
         }
-    }
-}
-
-/// Whole numbers as integers (`6`, not `6.0`); others in the shortest form
-/// that reads back as the same f64. JSON has no NaN or infinity: `null`.
-fn write_num(out: &mut String, n: f64) {
-    if !n.is_finite() {
-        out.push_str("null");
-    } else if n.fract() == 0.0 && n.abs() < 9.0e15 {
-        let _ = write!(out, "{}", n as i64);
-    } else {
-        out.push_str(zmij::Buffer::new().format_finite(n));
     }
 }
 
