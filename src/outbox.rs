@@ -284,7 +284,8 @@ fn lease(store: &StoredValue<Store, LocalStorage>) -> bool {
     let now = js_sys::Date::now();
     store.with_value(|s| {
         let held = s.get(LEASE_KEY).and_then(|v| survey_core::num::parse_f64(&v)).is_some_and(|until| until > now);
-        !held && s.set(LEASE_KEY, &(now + 30_000.0).to_string()).is_ok()
+        // Whole milliseconds: printing an f64 would link core's float formatting.
+        !held && s.set(LEASE_KEY, &((now + 30_000.0) as i64).to_string()).is_ok()
     })
 }
 
