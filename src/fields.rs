@@ -1,10 +1,11 @@
 //! One component per question kind, following the GOV.UK pattern: label (or
 //! legend), hint and error message together, joined by `aria-describedby`.
 
-use crate::messages::message;
+use crate::messages::{flag, message};
 use crate::state::SurveyState;
 use leptos::prelude::*;
 use std::sync::Arc;
+use survey_core::anon::Detector;
 use survey_core::num::fmt_num;
 use survey_core::{Answer, Kind, Opt, Question, Text, PREFER_NOT_TO_SAY};
 
@@ -87,6 +88,17 @@ pub fn Field(question: Question) -> impl IntoView {
                 move || max_length as i64 - value().chars().count() as i64
             };
             let label_for = input_id.clone();
+            // Identifiers flagged while typing (the check page repeats them);
+            // a polite live region, so a screen reader hears a new one.
+            let flags = {
+                let value = value.clone();
+                let detector = use_context::<StoredValue<Detector>>();
+                move || {
+                    let text = value();
+                    let found = detector.map(|d| d.with_value(|d| d.find(&text))).unwrap_or_default();
+                    found.iter().map(|f| view! { <p class="flag">{flag(&text, f)}</p> }).collect_view()
+                }
+            };
             let control = if long {
                 view! {
                     <textarea id=input_id.clone() name=id.clone() rows="5" class="input"
@@ -114,6 +126,7 @@ pub fn Field(question: Question) -> impl IntoView {
                             if r >= 0 { format!("{r} characters remaining") } else { format!("{} characters too many", -r) }
                         }}
                     </p>
+                    <div class="flags" aria-live="polite">{flags}</div>
                 </div>
             }
             .into_any()

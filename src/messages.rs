@@ -1,8 +1,15 @@
 //! Every student-facing wording of survey-core's error codes, in one place so
 //! a translation touches one file.
 
+use survey_core::anon::{describe, Finding};
 use survey_core::num::Num;
 use survey_core::{Kind, Question, ValidationError};
+
+/// What the student is told about one identifier in their text.
+pub fn flag(text: &str, f: &Finding) -> String {
+    let found = text.get(f.start..f.end).unwrap_or("");
+    format!("“{found}” looks like {} - please remove it.", describe(f.kind))
+}
 
 /// The inline and summary message for one error on one question (GOV.UK
 /// style: says what to do, names the question where it helps).

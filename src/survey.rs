@@ -2,11 +2,11 @@
 
 use crate::browser;
 use crate::fields::{Field, LANG};
-use crate::messages::message;
+use crate::messages::{flag, message};
 use crate::state::SurveyState;
 use leptos::html;
 use leptos::prelude::*;
-use survey_core::anon::{describe as describe_kind, Detector};
+use survey_core::anon::Detector;
 use survey_core::num::fmt_num;
 use survey_core::payload::findings_by_question;
 use survey_core::{Answer, Kind, Question, PREFER_NOT_TO_SAY};
@@ -53,6 +53,8 @@ pub fn Survey(
 ) -> impl IntoView {
     provide_context(state);
     let detector = detector.unwrap_or_else(|| StoredValue::new(Detector::default()));
+    // Text fields flag identifiers as the student types.
+    provide_context(detector);
     let summary_ref = NodeRef::<html::Div>::new();
     let heading_ref = NodeRef::<html::H2>::new();
     let focus_summary = move || {
@@ -184,13 +186,7 @@ fn CheckAnswers(detector: StoredValue<Detector>) -> impl IntoView {
                                 .find(|(id, _)| *id == qu.id)
                                 .map(|(_, list)| {
                                     let text = answers.get(&qu.id).and_then(|a| a.as_text()).unwrap_or("");
-                                    list.iter()
-                                        .map(|f| {
-                                            let what = describe_kind(f.kind);
-                                            let found = text.get(f.start..f.end).unwrap_or("").to_owned();
-                                            view! { <p class="flag">{format!("“{found}” looks like {what} - please remove it.")}</p> }
-                                        })
-                                        .collect_view()
+                                    list.iter().map(|f| view! { <p class="flag">{flag(text, f)}</p> }).collect_view()
                                 });
                             let missing = errors.contains_key(&qu.id);
                             let id = qu.id.clone();

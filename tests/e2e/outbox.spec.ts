@@ -148,6 +148,24 @@ test('an email in free text is flagged on the check page and arrives as [email]'
   expect(after[after.length - 1].valued).toBe('Email me at [email] about it');
 });
 
+test('an identifier is flagged under the field while typing, and the flag goes when it is removed', async ({ survey, page }) => {
+  await survey.open();
+  await survey.answerAbout();
+  await survey.next();
+  await survey.answerExperience();
+  await survey.next();
+  const field = page.locator('.field', { has: page.getByLabel('What should change?') });
+  await page.getByLabel('What should change?').fill('Ring Dr Patel on 07700 900123 about rotas');
+  await expect(field.locator('.flags')).toHaveAttribute('aria-live', 'polite');
+  await expect(field.locator('.flag')).toHaveText([
+    '“Dr Patel” looks like a name - please remove it.',
+    '“07700 900123” looks like a phone number - please remove it.',
+  ]);
+  await survey.expectNoAxeViolations();
+  await page.getByLabel('What should change?').fill('Ring the coordinator about rotas');
+  await expect(field.locator('.flag')).toHaveCount(0);
+});
+
 test('an endpoint URL parameter not in the allow-list is refused', async ({ survey, page }) => {
   await survey.open('?endpoint=https%3A%2F%2Fevil.example%2Fcollect');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sorry, the questionnaire cannot be opened');
