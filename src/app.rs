@@ -188,7 +188,25 @@ fn OutboxStatus(outbox: Outbox) -> impl IntoView {
             })
             .collect_view()
     };
-    view! { {waiting} {attention} }
+    let unreadable = move || {
+        outbox
+            .unreadable
+            .get()
+            .into_iter()
+            .map(|raw| {
+                view! {
+                    <div class="notice notice-warning outbox-unreadable" role="alert">
+                        <p>"A response saved on this device for sending could not be read, so it cannot be sent. It is kept here. Please download it and send it to the programme team."</p>
+                        <button type="button" class="button button-secondary"
+                            on:click=move |_| browser::download("unreadable-response.txt", &raw)>
+                            "Download the unreadable response"
+                        </button>
+                    </div>
+                }
+            })
+            .collect_view()
+    };
+    view! { {waiting} {attention} {unreadable} }
 }
 
 /// Quiet notices about saved answers, at the top of the page.

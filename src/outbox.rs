@@ -85,6 +85,9 @@ pub fn receipt(id: &str) -> String {
 pub struct Outbox {
     store: StoredValue<Store, LocalStorage>,
     pub items: RwSignal<Vec<Item>>,
+    /// Stored entries that cannot be read (junk, or another version's
+    /// format), exactly as stored: shown with a download, never deleted.
+    pub unreadable: RwSignal<Vec<String>>,
     /// Receipts sent during this visit.
     pub sent: RwSignal<Vec<String>>,
     sending: StoredValue<bool>,
@@ -94,11 +97,12 @@ pub struct Outbox {
 
 impl Outbox {
     /// Reads every stored item; unreadable entries are left where they are
-    /// (never deleted) and counted, so nothing is dropped silently.
+    /// (never deleted) and offered for download, so nothing is dropped silently.
     pub fn load(store: Store) -> Self {
         let ob = Outbox {
             store: StoredValue::new_local(store),
             items: RwSignal::new(Vec::new()),
+            unreadable: RwSignal::new(Vec::new()),
             sent: RwSignal::new(Vec::new()),
             sending: StoredValue::new(false),
             on_synced: StoredValue::new(None),
@@ -112,10 +116,19 @@ impl Outbox {
     }
 
     fn refresh(&self) {
-        let items: Vec<Item> = self.store.with_value(|s| {
-            s.keys(KEY_PREFIX).iter().filter_map(|k| s.get(k)).filter_map(|v| Item::from_json(&v).ok()).collect()
+        let (mut items, mut unreadable) = (Vec::new(), Vec::new());
+        self.store.with_value(|s| {
+            for raw in s.keys(KEY_PREFIX).iter().filter_map(|k| s.get(k)) {
+                match Item::from_json(&raw) {
+                    Ok(item) => items.push(item),
+                    Err(_) => unreadable.push(raw),
+                }
+            }
         });
         self.items.set(items);
+        if self.unreadable.with_untracked(|u| *u != unreadable) {
+            self.unreadable.set(unreadable);
+        }
     }
 
     pub fn pending(&self) -> usize {

@@ -89,10 +89,13 @@ export class Deployment {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-deploy-'));
   dist = path.join(this.dir, 'dist');
   proc?: ChildProcess;
-  constructor(public port: number) { fs.cpSync('dist', this.dist, { recursive: true }); }
+  /** `toml`: extra receiver settings (collector.toml), e.g. CORS origins. */
+  constructor(public port: number, public toml = '') { fs.cpSync('dist', this.dist, { recursive: true }); }
   get url() { return `http://127.0.0.1:${this.port}`; }
   async start() {
-    this.proc = spawn('target/server/collector', ['--listen', `127.0.0.1:${this.port}`,
+    const config = path.join(this.dir, 'collector.toml');
+    fs.writeFileSync(config, this.toml);
+    this.proc = spawn('target/server/collector', ['--config', config, '--listen', `127.0.0.1:${this.port}`,
       '--database', path.join(this.dir, 'db.sqlite'), '--questionnaires-dir', 'public/questionnaires', '--dist-dir', this.dist],
       { stdio: 'ignore', env: { ...process.env, COLLECTOR_LISTEN: '', COLLECTOR_DB: '', COLLECTOR_EXPORT_TOKEN: EXPORT_TOKEN } });
     await expect.poll(async () => (await fetch(`${this.url}/healthz`).catch(() => null))?.status, { timeout: 15_000 }).toBe(200);
@@ -102,6 +105,13 @@ export class Deployment {
     const exited = new Promise(r => this.proc!.once('exit', r));
     this.proc.kill('SIGTERM');
     await exited;
+  }
+  /** Rewrites the deployed app's config.json. */
+  setAppConfig(change: (c: any) => void) {
+    const file = path.join(this.dist, 'config.json');
+    const c = JSON.parse(fs.readFileSync(file, 'utf8'));
+    change(c);
+    fs.writeFileSync(file, JSON.stringify(c));
   }
   async rows() {
     const r = await fetch(`${this.url}/api/submissions.json`, { headers: { Authorization: `Bearer ${EXPORT_TOKEN}` } });

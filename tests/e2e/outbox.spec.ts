@@ -77,6 +77,40 @@ test('a receiver that is down, then started again, gets the response exactly onc
   }
 });
 
+test('an endpoint on another origin gets the response through a CORS preflight, and only if it allows the app', async ({ survey, page }) => {
+  // The app on :8183, its answers going to a separate endpoint on :8184
+  // (another origin), which the app's CSP lets it reach.
+  const endpoint = 'http://127.0.0.1:8184/api/submissions';
+  const csp = `default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self' http://127.0.0.1:8184; manifest-src 'self'; worker-src 'self'; frame-ancestors 'self'; base-uri 'none'; form-action 'none'; object-src 'none'`;
+  const app = new Deployment(8183, `csp = "${csp}"\n`);
+  app.setAppConfig(c => { c.endpoint = endpoint; });
+  for (const allowed of [false, true]) {
+    const target = new Deployment(8184, allowed ? 'allowed_origins = ["http://127.0.0.1:8183"]\n' : '');
+    await app.start();
+    await target.start();
+    try {
+      await page.goto(`${app.url}/`);
+      await survey.completeToCheckPage();
+      await page.getByRole('button', { name: 'Send my answers' }).click();
+      if (allowed) {
+        await sent(page);
+        expect(await target.rows()).toHaveLength(1);
+      } else {
+        // The preflight is refused, so the browser never sends it: kept, waiting.
+        await expect(page.locator('.outbox')).toContainText('1 response waiting to send');
+        await page.waitForTimeout(2000);
+        expect(await target.rows()).toHaveLength(0);
+      }
+      expect(await app.rows()).toHaveLength(0);
+    } finally {
+      await target.stop();
+      await app.stop();
+    }
+    // The next round starts from a clean browser: no waiting item carried over.
+    await page.evaluate(() => localStorage.clear());
+  }
+});
+
 test('a receiver answering 500 is retried until it succeeds: one row', async ({ survey, page }) => {
   const before = (await rows()).length;
   await fault(500, 2);
@@ -103,6 +137,26 @@ test('a receiver answering 422 puts the response under "needs attention" with a 
   await expect(page.locator('.outbox-attention')).toHaveCount(1);
   expect((await rows()).length).toBe(before);
   await page.evaluate(() => localStorage.clear());
+});
+
+test('junk in the outbox is kept, shown and downloadable, and does not stop the rest being sent', async ({ survey, page }) => {
+  const before = (await rows()).length;
+  await survey.open();
+  const junk = '{"submission": {"format": 99, "answers": "?"}, "endpoint"';
+  await page.evaluate(j => localStorage.setItem('cohort-survey:outbox:junk', j), junk);
+  await survey.completeToCheckPage();
+  await page.getByRole('button', { name: 'Send my answers' }).click();
+  await sent(page);
+  expect((await rows()).length).toBe(before + 1);
+  const notice = page.locator('.outbox-unreadable');
+  await expect(notice).toContainText('could not be read, so it cannot be sent. It is kept here.');
+  const download = page.waitForEvent('download');
+  await notice.getByRole('button', { name: 'Download the unreadable response' }).click();
+  const chunks = await (await (await download).createReadStream()).toArray();
+  expect(Buffer.concat(chunks).toString('utf8')).toBe(junk);
+  await page.reload();
+  await expect(page.locator('.outbox-unreadable')).toHaveCount(1);
+  expect(await page.evaluate(() => localStorage.getItem('cohort-survey:outbox:junk'))).toBe(junk);
 });
 
 test('the same outbox open in two tabs sends one row', async ({ survey, page, context }) => {
