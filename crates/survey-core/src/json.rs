@@ -327,19 +327,28 @@ impl Json {
 
 fn write_str(out: &mut String, s: &str) {
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
+    // Runs that need no escape are copied whole (the receiver writes every
+    // stored submission through here).
+    let mut from = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let esc = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&s[from..i]);
+        if esc.is_empty() {
+            let _ = write!(out, "\\u{:04x}", b);
+        } else {
+            out.push_str(esc);
         }
+        from = i + 1;
     }
+    out.push_str(&s[from..]);
     out.push('"');
 }
 
@@ -417,13 +426,26 @@ impl Json {
 
     /// A list of strings.
     pub fn strings(&self, at: &str) -> Shape<Vec<String>> {
-        self.list(at, Json::str)
+        match self {
+            Json::Arr(items) if items.iter().all(|v| matches!(v, Json::Str(_))) => {
+                Ok(items.iter().map(|v| if let Json::Str(s) = v { s.clone() } else { String::new() }).collect())
+            }
+            // Not all strings: the general reader names the first that is not.
+            _ => self.list(at, Json::str),
+        }
     }
 
     /// An object of strings, as (key, value) pairs in document order.
     pub fn string_map(&self, at: &str) -> Shape<Vec<(String, String)>> {
         match self {
-            Json::Obj(pairs) => pairs.iter().map(|(k, v)| Ok((k.clone(), v.str(&format!("{at}.{k}"))?))).collect(),
+            // The path is only built for an error: this runs for every answer.
+            Json::Obj(pairs) => pairs
+                .iter()
+                .map(|(k, v)| match v {
+                    Json::Str(s) => Ok((k.clone(), s.clone())),
+                    v => Err(v.expected(&format!("{at}.{k}"), "a string")),
+                })
+                .collect(),
             v => Err(v.expected(at, "an object of strings")),
         }
     }
