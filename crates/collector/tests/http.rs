@@ -212,6 +212,20 @@ async fn malformed_json_and_wrong_shapes_are_400() {
     wrong["format"] = json!("1");
     assert_eq!(s.post(&wrong).await.0, 400);
 
+    // A key twice in one object: parsers disagree on which wins, so refused.
+    let body = balint_submission().to_string();
+    let key = balint_submission()["submission_id"].as_str().unwrap().to_owned();
+    let doubled = body.replacen("\"answers\":{", "\"answers\":{\"recommend\":0,", 1);
+    assert_ne!(doubled, body);
+    let (status, res) = s.post_raw(doubled, Some(&key), Some("application/json")).await;
+    assert_eq!((status, res["error"].as_str()), (400, Some("malformed_json")), "{res}");
+    assert!(res["message"].as_str().unwrap().contains("duplicate key"), "{res}");
+
+    // Nesting deeper than any submission needs is refused, not a stack overflow.
+    let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+    let (status, res) = s.post_raw(deep, Some(&key), Some("application/json")).await;
+    assert_eq!((status, res["error"].as_str()), (400, Some("malformed_json")), "{res}");
+
     let body = balint_submission();
     let key = body["submission_id"].as_str().unwrap();
     let (status, res) = s.post_raw(body.to_string(), Some(key), Some("text/plain")).await;
