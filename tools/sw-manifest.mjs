@@ -67,3 +67,8 @@ writeFileSync(swPath, source
   .replace(versionLine, () => `self.__VERSION = ${JSON.stringify(version)};`));
 
 console.log(`sw-manifest: version ${version}, ${urls.length} files, ${bytes} bytes precached`);
+
+// Then the JavaScript is minified. Run from here, not as a second hook:
+// trunk starts the hooks of one stage at once, and minify must see the
+// sw.js written above.
+await import('./minify.mjs');

@@ -28,7 +28,8 @@ function headersFor(response: { headers(): Record<string, string> }) {
 
 /** The precache list the build wrote into dist/sw.js. */
 function precacheList(): string[] {
-  const line = fs.readFileSync('dist/sw.js', 'utf8').match(/^self\.__PRECACHE = (.*);$/m);
+  // The build minifies sw.js: `self.__PRECACHE=[...]` wherever it ends up.
+  const line = fs.readFileSync('dist/sw.js', 'utf8').match(/self\.__PRECACHE\s*=\s*(\[[^\]]*\])/);
   return JSON.parse(line![1]);
 }
 

@@ -114,7 +114,8 @@ fn setup() -> Result {
     if version_of("npm").is_none() {
         apt_install(&["nodejs", "npm"], "Node.js and npm (for the end-to-end tests and the build's service-worker step)")?;
     }
-    // npm packages from the lock file: Playwright, axe, and binaryen's wasm-opt
+    // npm packages from the lock file: Playwright, axe, terser (the build's JS
+    // minifier) and binaryen's wasm-opt
     // (Debian's binaryen 108 produces a broken wasm). Never download browsers.
     let stamp = root().join("node_modules/.package-lock.json");
     let lock = root().join("package-lock.json");
