@@ -53,7 +53,7 @@ fn Loaded(loaded: Loaded) -> impl IntoView {
     // draft) or comes back: never a reload in the middle of answering.
     let update_ready = RwSignal::new(false);
     pwa::register_service_worker(move || update_ready.set(true));
-    let apply_update = move |_| {
+    let apply_update = move || {
         drafts.save_now(state);
         pwa::apply_update();
     };
@@ -98,23 +98,14 @@ fn Loaded(loaded: Loaded) -> impl IntoView {
     // generic children and fallback types.
     let answering = Memo::new(move |_| submitted.with(Option::is_none));
     view! {
-        {move || update_ready.get().then(|| view! {
-            <div class="notice" role="status">
-                <p>"A new version of this questionnaire is ready. Your answers are kept."</p>
-                <button type="button" class="button button-secondary" on:click=apply_update>"Use the new version"</button>
-            </div>
-        })}
+        {move || update_ready.get().then(|| notice("notice", "status",
+            "A new version of this questionnaire is ready. Your answers are kept.".into(),
+            vec![Action::button("Use the new version", apply_update)]))}
         <Notices drafts=drafts state=state />
         <OutboxStatus outbox=outbox />
-        {move || failed.get().then(|| view! {
-            <div class="notice notice-warning" role="alert">
-                <p>"Your answers could not be stored for sending because this device's storage is full or blocked. They are still on this page: download them, or free some space and press Send again."</p>
-                <button type="button" class="button button-secondary"
-                    on:click=move |_| Drafts::download(state)>
-                    "Download my answers"
-                </button>
-            </div>
-        })}
+        {move || failed.get().then(|| notice("notice notice-warning", "alert",
+            "Your answers could not be stored for sending because this device's storage is full or blocked. They are still on this page: download them, or free some space and press Send again.".into(),
+            vec![Action::button("Download my answers", move || Drafts::download(state))]))}
         {move || if answering.get() {
             view! {
                 <Survey state=state on_submit=on_submit detector=detector />
@@ -124,6 +115,57 @@ fn Loaded(loaded: Loaded) -> impl IntoView {
         } else {
             view! { <Confirmation outbox=outbox receipt=submitted /> }.into_any()
         }}
+    }
+}
+
+/// A button (or a link, with `link`) under a notice.
+struct Action {
+    label: &'static str,
+    /// Quiet: "Dismiss" as a link-styled button, whose words for screen
+    /// readers go on: "Dismiss this message".
+    dismiss: bool,
+    link: Option<String>,
+    run: Callback<()>,
+}
+
+impl Action {
+    fn button(label: &'static str, run: impl Fn() + Send + Sync + 'static) -> Self {
+        Action { label, dismiss: false, link: None, run: Callback::new(move |_| run()) }
+    }
+
+    fn dismiss(run: impl Fn() + Send + Sync + 'static) -> Self {
+        Action { dismiss: true, ..Action::button("Dismiss", run) }
+    }
+
+    /// Opens `href` in a new tab.
+    fn new_tab(label: &'static str, href: String) -> Self {
+        Action { link: Some(href), ..Action::button(label, || ()) }
+    }
+}
+
+/// A notice at the top of the page: its text and actions. Every notice is
+/// this one view, so its code is compiled once: each notice written as its
+/// own `view!` cost the wasm app 1-2 KB.
+fn notice(class: &'static str, role: &'static str, text: String, actions: Vec<Action>) -> impl IntoView {
+    let actions = actions
+        .into_iter()
+        .map(|a| match a.link {
+            Some(href) => view! {
+                <a class="button button-secondary" href=href target="_blank" rel="noopener">{a.label}</a>
+            }
+            .into_any(),
+            None => {
+                let class = if a.dismiss { "link-button" } else { "button button-secondary" };
+                let hidden = a.dismiss.then(|| view! { <span class="visually-hidden">" this message"</span> });
+                view! { <button type="button" class=class on:click=move |_| a.run.run(())>{a.label}{hidden}</button> }.into_any()
+            }
+        })
+        .collect_view();
+    view! {
+        <div class=class role=role>
+            <p>{text}</p>
+            {actions}
+        </div>
     }
 }
 
@@ -159,12 +201,7 @@ fn OutboxStatus(outbox: Outbox) -> impl IntoView {
             } else {
                 format!("{n} responses waiting to send - they will go automatically when you are back online.")
             };
-            view! {
-                <div class="notice outbox" role="status">
-                    <p>{text}</p>
-                    <button type="button" class="button button-secondary" on:click=move |_| outbox.flush(true)>"Send now"</button>
-                </div>
-            }
+            notice("notice outbox", "status", text, vec![Action::button("Send now", move || outbox.flush(true))])
         })
     };
     let attention = move || {
@@ -176,15 +213,10 @@ fn OutboxStatus(outbox: Outbox) -> impl IntoView {
                 let (status, why) = i.attention.clone()?;
                 let receipt = i.receipt();
                 let json = i.submission.to_json().to_pretty();
-                Some(view! {
-                    <div class="notice notice-warning outbox-attention" role="alert">
-                        <p>{format!("Your response {receipt} was not accepted by the survey server ({status}: {why}). It is kept on this device. Please download it and send it to the programme team.")}</p>
-                        <button type="button" class="button button-secondary"
-                            on:click=move |_| browser::download(&format!("response-{receipt}.json"), &json)>
-                            "Download my response"
-                        </button>
-                    </div>
-                })
+                let text = format!("Your response {receipt} was not accepted by the survey server ({status}: {why}). It is kept on this device. Please download it and send it to the programme team.");
+                let file = format!("response-{receipt}.json");
+                Some(notice("notice notice-warning outbox-attention", "alert", text,
+                    vec![Action::button("Download my response", move || browser::download(&file, &json))]))
             })
             .collect_view()
     };
@@ -194,15 +226,9 @@ fn OutboxStatus(outbox: Outbox) -> impl IntoView {
             .get()
             .into_iter()
             .map(|raw| {
-                view! {
-                    <div class="notice notice-warning outbox-unreadable" role="alert">
-                        <p>"A response saved on this device for sending could not be read, so it cannot be sent. It is kept here. Please download it and send it to the programme team."</p>
-                        <button type="button" class="button button-secondary"
-                            on:click=move |_| browser::download("unreadable-response.txt", &raw)>
-                            "Download the unreadable response"
-                        </button>
-                    </div>
-                }
+                notice("notice notice-warning outbox-unreadable", "alert",
+                    "A response saved on this device for sending could not be read, so it cannot be sent. It is kept here. Please download it and send it to the programme team.".into(),
+                    vec![Action::button("Download the unreadable response", move || browser::download("unreadable-response.txt", &raw))])
             })
             .collect_view()
     };
@@ -212,7 +238,7 @@ fn OutboxStatus(outbox: Outbox) -> impl IntoView {
 /// Quiet notices about saved answers, at the top of the page.
 #[component]
 fn Notices(drafts: Drafts, state: SurveyState) -> impl IntoView {
-    let download = move |_| Drafts::download(state);
+    let download = move || Drafts::download(state);
     move || {
         drafts
             .notices
@@ -244,34 +270,23 @@ fn Notices(drafts: Drafts, state: SurveyState) -> impl IntoView {
                     ),
                     Notice::ChangedElsewhere => (false, "Your answers were updated from another tab.".into()),
                 };
-                let offer_download = matches!(n, Notice::QuotaFull | Notice::NotPersistent);
+                let mut actions = Vec::new();
                 // Inside an iframe, storage may be partitioned or blocked: the
                 // app's own tab usually has working storage.
-                let new_tab = (matches!(n, Notice::NotPersistent) && pwa::in_frame()).then(|| view! {
-                    <a class="button button-secondary" href=browser::own_url() target="_blank" rel="noopener">"Open in a new tab"</a>
-                });
-                // The unreadable copy, exactly as stored, for the programme team.
-                let unreadable = match &n {
-                    Notice::Quarantined { key } => drafts.raw(key).map(|raw| view! {
-                        <button type="button" class="button button-secondary"
-                            on:click=move |_| browser::download("unreadable-answers.txt", &raw)>
-                            "Download the unreadable copy"
-                        </button>
-                    }),
-                    _ => None,
-                };
-                let dismiss = move |_| drafts.dismiss(&n);
-                view! {
-                    <div class="notice" class:notice-warning=warning role="status">
-                        <p>{text}</p>
-                        {new_tab}
-                        {unreadable}
-                        {offer_download.then(|| view! {
-                            <button type="button" class="button button-secondary" on:click=download>"Download my answers"</button>
-                        })}
-                        <button type="button" class="link-button" on:click=dismiss>"Dismiss"<span class="visually-hidden">" this message"</span></button>
-                    </div>
+                if matches!(n, Notice::NotPersistent) && pwa::in_frame() {
+                    actions.push(Action::new_tab("Open in a new tab", browser::own_url()));
                 }
+                // The unreadable copy, exactly as stored, for the programme team.
+                if let Notice::Quarantined { key } = &n {
+                    if let Some(raw) = drafts.raw(key) {
+                        actions.push(Action::button("Download the unreadable copy", move || browser::download("unreadable-answers.txt", &raw)));
+                    }
+                }
+                if matches!(n, Notice::QuotaFull | Notice::NotPersistent) {
+                    actions.push(Action::button("Download my answers", download));
+                }
+                actions.push(Action::dismiss(move || drafts.dismiss(&n)));
+                notice(if warning { "notice notice-warning" } else { "notice" }, "status", text, actions)
             })
             .collect_view()
     }
