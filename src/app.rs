@@ -336,13 +336,13 @@ pub fn ErrorPage(error: LoadError) -> impl IntoView {
     view! {
         <div class="error-page" role="alert">
             <h1 class="title">"Sorry, the questionnaire cannot be opened"</h1>
-            {if let LoadError::Refused(_) = error {
-                view! { <p>"This link asks to send your answers somewhere this survey does not allow, so it was stopped. Please use the link from your programme team."</p> }.into_any()
+            <p>{if let LoadError::Refused(_) = error {
+                "This link asks to send your answers somewhere this survey does not allow, so it was stopped. Please use the link from your programme team."
             } else if offline {
-                view! { <p>"It could not be loaded. If you have no signal, try again when you are back online."</p> }.into_any()
+                "It could not be loaded. If you have no signal, try again when you are back online."
             } else {
-                view! { <p>"The questionnaire file has a mistake in it. Please tell the programme team; it is not something you did."</p> }.into_any()
-            }}
+                "The questionnaire file has a mistake in it. Please tell the programme team; it is not something you did."
+            }}</p>
             <p>"Any answers you have already given on this device are kept."</p>
             <details>
                 <summary>"Technical details for the programme team"</summary>
