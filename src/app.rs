@@ -1,6 +1,7 @@
 //! The top-level component: load, then survey or error page.
 
 use crate::browser;
+use crate::notice::{notice, Action};
 use crate::pwa;
 use crate::drafts::{use_drafts, Drafts, Notice};
 use crate::outbox::{use_outbox, Item, Outbox};
@@ -115,57 +116,6 @@ fn Loaded(loaded: Loaded) -> impl IntoView {
         } else {
             view! { <Confirmation outbox=outbox receipt=submitted /> }.into_any()
         }}
-    }
-}
-
-/// A button (or a link, with `link`) under a notice.
-struct Action {
-    label: &'static str,
-    /// Quiet: "Dismiss" as a link-styled button, whose words for screen
-    /// readers go on: "Dismiss this message".
-    dismiss: bool,
-    link: Option<String>,
-    run: Callback<()>,
-}
-
-impl Action {
-    fn button(label: &'static str, run: impl Fn() + Send + Sync + 'static) -> Self {
-        Action { label, dismiss: false, link: None, run: Callback::new(move |_| run()) }
-    }
-
-    fn dismiss(run: impl Fn() + Send + Sync + 'static) -> Self {
-        Action { dismiss: true, ..Action::button("Dismiss", run) }
-    }
-
-    /// Opens `href` in a new tab.
-    fn new_tab(label: &'static str, href: String) -> Self {
-        Action { link: Some(href), ..Action::button(label, || ()) }
-    }
-}
-
-/// A notice at the top of the page: its text and actions. Every notice is
-/// this one view, so its code is compiled once: each notice written as its
-/// own `view!` cost the wasm app 1-2 KB.
-fn notice(class: &'static str, role: &'static str, text: String, actions: Vec<Action>) -> impl IntoView {
-    let actions = actions
-        .into_iter()
-        .map(|a| match a.link {
-            Some(href) => view! {
-                <a class="button button-secondary" href=href target="_blank" rel="noopener">{a.label}</a>
-            }
-            .into_any(),
-            None => {
-                let class = if a.dismiss { "link-button" } else { "button button-secondary" };
-                let hidden = a.dismiss.then(|| view! { <span class="visually-hidden">" this message"</span> });
-                view! { <button type="button" class=class on:click=move |_| a.run.run(())>{a.label}{hidden}</button> }.into_any()
-            }
-        })
-        .collect_view();
-    view! {
-        <div class=class role=role>
-            <p>{text}</p>
-            {actions}
-        </div>
     }
 }
 

@@ -13,6 +13,7 @@ pub mod drafts;
 pub mod fields;
 pub mod load;
 pub mod messages;
+pub mod notice;
 pub mod outbox;
 pub mod pwa;
 pub mod state;

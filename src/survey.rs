@@ -3,6 +3,7 @@
 use crate::browser;
 use crate::fields::{Field, LANG};
 use crate::messages::{flag, message};
+use crate::notice::notice;
 use crate::state::SurveyState;
 use leptos::html;
 use leptos::prelude::*;
@@ -165,11 +166,9 @@ fn CheckAnswers(detector: StoredValue<Detector>) -> impl IntoView {
             .questionnaire
             .with_value(|q| detector.with_value(|d| findings_by_question(q, &answers, d)));
         let flagged = !findings.is_empty();
-        let warning = flagged.then(|| view! {
-            <div class="notice notice-warning" role="status">
-                <p>"Some of your answers may identify a person. Please change them. Anything still flagged when you send is replaced by a tag such as [phone]."</p>
-            </div>
-        });
+        let warning = flagged.then(|| notice("notice notice-warning", "status",
+            "Some of your answers may identify a person. Please change them. Anything still flagged when you send is replaced by a tag such as [phone].".into(),
+            Vec::new()));
         let sections = state.questionnaire.with_value(|q| {
             q.sections
                 .iter()
@@ -180,14 +179,14 @@ fn CheckAnswers(detector: StoredValue<Detector>) -> impl IntoView {
                         .iter()
                         .filter(|qu| !matches!(qu.kind, Kind::Info) && q.question_shown(s, qu, &answers))
                         .map(|qu| {
-                            let answer = describe(qu, answers.get(&qu.id));
-                            let flags = findings
-                                .iter()
-                                .find(|(id, _)| *id == qu.id)
-                                .map(|(_, list)| {
-                                    let text = answers.get(&qu.id).and_then(|a| a.as_text()).unwrap_or("");
-                                    list.iter().map(|f| view! { <p class="flag">{flag(text, f)}</p> }).collect_view()
-                                });
+                            // The answer's lines, then any identifier flags: one
+                            // list of paragraphs, one view.
+                            let mut lines: Vec<(Option<&'static str>, String)> =
+                                describe(qu, answers.get(&qu.id)).into_iter().map(|l| (None, l)).collect();
+                            if let Some((_, list)) = findings.iter().find(|(id, _)| *id == qu.id) {
+                                let text = answers.get(&qu.id).and_then(|a| a.as_text()).unwrap_or("");
+                                lines.extend(list.iter().map(|f| (Some("flag"), flag(text, f))));
+                            }
                             let missing = errors.contains_key(&qu.id);
                             let id = qu.id.clone();
                             let change = move |ev: leptos::ev::MouseEvent| {
@@ -198,8 +197,7 @@ fn CheckAnswers(detector: StoredValue<Detector>) -> impl IntoView {
                                 <div class="summary-row" class:summary-missing=missing>
                                     <dt>{qu.text.get(LANG).to_owned()}</dt>
                                     <dd class="summary-answer">
-                                        {answer.into_iter().map(|line| view! { <p>{line}</p> }).collect_view()}
-                                        {flags}
+                                        {lines.into_iter().map(|(class, line)| view! { <p class=class>{line}</p> }).collect_view()}
                                     </dd>
                                     <dd class="summary-change">
                                         <a href=format!("#q-{}", qu.id) on:click=change>
