@@ -18,6 +18,11 @@ async function activateServiceWorker(page: Page) {
   // A page loaded before the worker activated is not controlled: reload.
   await page.reload();
   await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
+  // The reloaded app registers ./sw.js itself once it has loaded. Let that
+  // job finish (jobs on one scope run in order) so that it cannot overtake a
+  // registration or update the test makes next.
+  await expect(page.locator('h2.page-title')).toBeVisible();
+  await page.evaluate(async () => { await navigator.serviceWorker.register('./sw.js'); });
 }
 
 /** The response's headers minus content-length, for fulfilling with a new body. */
