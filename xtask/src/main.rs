@@ -232,13 +232,19 @@ fn test(args: &[String]) -> Result {
         c.args(["playwright", "test"]).args(args.iter().filter(|a| !["host", "wasm", "e2e"].contains(&a.as_str())));
         tiers.push(("e2e (Playwright)", run_counted(&mut c)?));
     }
-    let (mut passed, mut failed) = (0, 0);
+    let (mut passed, mut failed, mut flaky) = (0, 0, 0);
     for (tier, n) in &tiers {
-        println!("{tier}: {} passed, {} failed", n.passed, n.failed);
-        passed += n.passed;
+        // A flaky test passed only on its retry: counted as passed, and named.
+        let note = if n.flaky > 0 { format!(" ({} only on a retry: flaky, see above)", n.flaky) } else { String::new() };
+        println!("{tier}: {} passed{note}, {} failed", n.passed + n.flaky, n.failed);
+        passed += n.passed + n.flaky;
         failed += n.failed;
+        flaky += n.flaky;
     }
     println!("test: every tier ran in {:.0?}", started.elapsed());
+    if flaky > 0 {
+        println!("flaky: {flaky} test(s) failed once and passed on the retry");
+    }
     println!("total: {passed} passed, {failed} failed");
     Ok(())
 }
@@ -247,11 +253,13 @@ fn test(args: &[String]) -> Result {
 struct Counts {
     passed: u64,
     failed: u64,
+    /// Playwright: failed, then passed on the retry.
+    flaky: u64,
 }
 
 /// Runs a test command, echoing its output, and counts what cargo test
 /// (`test result: ok. N passed; M failed`) and Playwright (`N passed`,
-/// `N failed`) report. Fails when the command fails.
+/// `N failed`, `N flaky`) report. Fails when the command fails.
 fn run_counted(c: &mut Command) -> Result<Counts> {
     use std::io::BufRead;
     let shown = format!("{c:?}").replace('"', "");
@@ -267,6 +275,7 @@ fn run_counted(c: &mut Command) -> Result<Counts> {
                     match pair[1] {
                         "passed" => n.passed += k,
                         "failed" => n.failed += k,
+                        "flaky" => n.flaky += k,
                         _ => {}
                     }
                 }
