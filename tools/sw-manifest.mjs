@@ -15,6 +15,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { minifyJs } from './minify.mjs';
 
 const staging = process.env.TRUNK_STAGING_DIR;
 if (!staging) {
@@ -71,4 +72,4 @@ console.log(`sw-manifest: version ${version}, ${urls.length} files, ${bytes} byt
 // Then the JavaScript is minified. Run from here, not as a second hook:
 // trunk starts the hooks of one stage at once, and minify must see the
 // sw.js written above.
-await import('./minify.mjs');
+await minifyJs(staging, walk(staging));

@@ -129,4 +129,20 @@ export const test = base.extend<{ survey: Survey }>({
   },
 });
 
+/** Taps "Send now" if it is still there: the automatic retry may win the
+ *  race and send first. Either way the test then checks one row. */
+export async function sendNow(page: Page) {
+  await page.getByRole('button', { name: 'Send now' }).click({ timeout: 3000 }).catch(() => undefined);
+}
+
+/** Reloads so the active service worker controls the page, then lets the
+ *  app's own start-up `register('./sw.js')` finish (jobs on one scope run in
+ *  order), so it cannot overtake a registration or update the test makes next. */
+export async function reloadControlled(page: Page) {
+  await page.reload();
+  await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
+  await expect(page.locator('h2.page-title')).toBeVisible();
+  await page.evaluate(async () => { await navigator.serviceWorker.register('./sw.js'); });
+}
+
 export { expect };

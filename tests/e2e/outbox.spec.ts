@@ -1,4 +1,4 @@
-import { test, expect, Survey, Deployment } from './fixtures';
+import { test, expect, Survey, Deployment, sendNow } from './fixtures';
 import { BASE_URL, EXPORT_TOKEN } from '../../playwright.config';
 
 /** Rows stored by a receiver, read through its real export. */
@@ -67,8 +67,7 @@ test('a receiver that is down, then started again, gets the response exactly onc
     await expect(page.locator('.outbox')).toContainText('1 response waiting to send');
     await page.waitForTimeout(1000);
     await d.start();
-    // The automatic retry may win the race with the tap; either way, one row.
-    await page.getByRole('button', { name: 'Send now' }).click({ timeout: 3000 }).catch(() => undefined);
+    await sendNow(page);
     await sent(page);
     await page.waitForTimeout(3500); // a second send would have landed by now
     expect(await d.rows()).toHaveLength(1);

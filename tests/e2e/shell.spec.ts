@@ -1,6 +1,6 @@
 // The app shell: offline start (service worker), install (manifest, icons),
 // the receiver's CSP, and embedding in a school's page (embed.js).
-import { test, expect } from './fixtures';
+import { test, expect, reloadControlled } from './fixtures';
 import type { Page } from '@playwright/test';
 import * as fs from 'fs';
 import * as http from 'http';
@@ -16,13 +16,7 @@ async function activateServiceWorker(page: Page) {
     await navigator.serviceWorker.ready;
   });
   // A page loaded before the worker activated is not controlled: reload.
-  await page.reload();
-  await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
-  // The reloaded app registers ./sw.js itself once it has loaded. Let that
-  // job finish (jobs on one scope run in order) so that it cannot overtake a
-  // registration or update the test makes next.
-  await expect(page.locator('h2.page-title')).toBeVisible();
-  await page.evaluate(async () => { await navigator.serviceWorker.register('./sw.js'); });
+  await reloadControlled(page);
 }
 
 /** The response's headers minus content-length, for fulfilling with a new body. */

@@ -1,4 +1,4 @@
-import { test, expect, Deployment } from './fixtures';
+import { test, expect, Deployment, reloadControlled, sendNow } from './fixtures';
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -8,13 +8,7 @@ test.use({ serviceWorkers: 'allow' });
 
 async function controlled(page: import('@playwright/test').Page) {
   await page.evaluate(() => navigator.serviceWorker.ready);
-  await page.reload();
-  await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
-  // The reloaded app registers ./sw.js itself once it has loaded. Let that
-  // job finish (jobs on one scope run in order) so that it cannot overtake a
-  // registration or update the test makes next.
-  await expect(page.locator('h2.page-title')).toBeVisible();
-  await page.evaluate(async () => { await navigator.serviceWorker.register('./sw.js'); });
+  await reloadControlled(page);
 }
 
 test('with every server stopped the app opens from cache, is completed into the outbox, and syncs once when the receiver is back', async ({ survey, page }) => {
@@ -30,7 +24,7 @@ test('with every server stopped the app opens from cache, is completed into the 
     await page.getByRole('button', { name: 'Send my answers' }).click();
     await expect(page.locator('.outbox')).toContainText('1 response waiting to send');
     await d.start();
-    await page.getByRole('button', { name: 'Send now' }).click();
+    await sendNow(page);
     await expect(page.locator('.send-status')).toHaveText('Your answers have been sent to the programme team.', { timeout: 20_000 });
     await page.waitForTimeout(3500);
     expect(await d.rows()).toHaveLength(1);
