@@ -1,18 +1,18 @@
 //! The top-level component: load, then survey or error page.
 
 use crate::browser;
-use crate::notice::{notice, Action};
-use crate::pwa;
 use crate::drafts::{use_drafts, Drafts, Notice};
+use crate::notice::{notice, Action};
 use crate::outbox::{use_outbox, Item, Outbox};
+use crate::pwa;
 use survey_core::payload::build_submission;
 use survey_core::period::period;
 
 /// Sent with every submission, so receivers can tell app versions apart.
 pub const APP_VERSION: &str = env!("CARGO_PKG_VERSION");
-use crate::storage::Store;
 use crate::load::{load, LoadError, Loaded};
 use crate::state::SurveyState;
+use crate::storage::Store;
 use crate::survey::Survey;
 use leptos::prelude::*;
 
@@ -72,14 +72,8 @@ fn Loaded(loaded: Loaded) -> impl IntoView {
                 })
             })
         });
-        let item = Item {
-            submission,
-            endpoint: endpoint.clone(),
-            headers: config.headers.clone(),
-            attempts: 0,
-            next_at: 0.0,
-            attention: None,
-        };
+        let item =
+            Item { submission, endpoint: endpoint.clone(), headers: config.headers.clone(), attempts: 0, next_at: 0.0, attention: None };
         let code = item.receipt();
         // Outbox first; only then is the draft cleared.
         match outbox.add(item) {

@@ -7,11 +7,7 @@ use wasm_bindgen::JsCast;
 pub fn focus_first_control(id: &str) {
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
     let Some(container) = doc.get_element_by_id(id) else { return };
-    let target = container
-        .query_selector("input:not([type=hidden]), textarea, select")
-        .ok()
-        .flatten()
-        .unwrap_or(container);
+    let target = container.query_selector("input:not([type=hidden]), textarea, select").ok().flatten().unwrap_or(container);
     if let Ok(el) = target.dyn_into::<web_sys::HtmlElement>() {
         let _ = el.focus();
         el.scroll_into_view();

@@ -361,12 +361,7 @@ pub type SetChoice = Arc<dyn Fn(String) + Send + Sync>;
 /// A native radio group: one `<input type=radio>` per choice, each inside a
 /// large tap target.
 #[component]
-pub fn Radios(
-    name: String,
-    choices: Vec<(String, String)>,
-    get: GetChoice,
-    set: SetChoice,
-) -> impl IntoView {
+pub fn Radios(name: String, choices: Vec<(String, String)>, get: GetChoice, set: SetChoice) -> impl IntoView {
     choices
         .into_iter()
         .map(|(value, label)| {

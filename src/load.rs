@@ -44,16 +44,13 @@ pub async fn fetch_text(url: &str) -> Result<String, LoadError> {
     let init = web_sys::RequestInit::new();
     init.set_cache(web_sys::RequestCache::NoCache);
     let window = web_sys::window().ok_or_else(|| err("no window".into()))?;
-    let resp = JsFuture::from(window.fetch_with_str_and_init(url, &init))
-        .await
-        .map_err(|_| err("no connection and no saved copy".into()))?;
+    let resp =
+        JsFuture::from(window.fetch_with_str_and_init(url, &init)).await.map_err(|_| err("no connection and no saved copy".into()))?;
     let resp: web_sys::Response = resp.unchecked_into();
     if !resp.ok() {
         return Err(err(format!("HTTP {}", resp.status())));
     }
-    let text = JsFuture::from(resp.text().map_err(|_| err("unreadable".into()))?)
-        .await
-        .map_err(|_| err("unreadable".into()))?;
+    let text = JsFuture::from(resp.text().map_err(|_| err("unreadable".into()))?).await.map_err(|_| err("unreadable".into()))?;
     Ok(text.as_string().unwrap_or_default())
 }
 
@@ -61,13 +58,10 @@ pub async fn fetch_text(url: &str) -> Result<String, LoadError> {
 /// from the page URL when it is a path on this site).
 pub async fn load(questionnaire_override: Option<String>, endpoint: Option<String>) -> Result<Loaded, LoadError> {
     let url = "config.json";
-    let config = Config::from_json(&fetch_text(url).await?)
-        .map_err(|e| LoadError::Invalid { url: url.into(), detail: e.to_string() })?;
+    let config = Config::from_json(&fetch_text(url).await?).map_err(|e| LoadError::Invalid { url: url.into(), detail: e.to_string() })?;
     let endpoint = config.choose_endpoint(endpoint.as_deref()).map_err(|e| LoadError::Refused(e.to_string()))?.to_owned();
-    let qurl = questionnaire_override
-        .filter(|q| survey_core::config::is_local_path(q))
-        .unwrap_or_else(|| config.questionnaire.clone());
-    let questionnaire = Questionnaire::from_json(&fetch_text(&qurl).await?)
-        .map_err(|e| LoadError::Invalid { url: qurl.clone(), detail: e.to_string() })?;
+    let qurl = questionnaire_override.filter(|q| survey_core::config::is_local_path(q)).unwrap_or_else(|| config.questionnaire.clone());
+    let questionnaire =
+        Questionnaire::from_json(&fetch_text(&qurl).await?).map_err(|e| LoadError::Invalid { url: qurl.clone(), detail: e.to_string() })?;
     Ok(Loaded { config, questionnaire, endpoint })
 }

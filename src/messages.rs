@@ -30,9 +30,7 @@ pub fn message(q: &Question, e: &ValidationError, lang: &str) -> String {
         },
         E::ConsentRequired => "Tick the box to confirm you understand how your answers are used".into(),
         E::WrongType { .. } => "That answer cannot be used here - please answer again".into(),
-        E::NotAnOption { .. } | E::UnknownStatement { .. } => {
-            "That answer is no longer one of the choices - please choose again".into()
-        }
+        E::NotAnOption { .. } | E::UnknownStatement { .. } => "That answer is no longer one of the choices - please choose again".into(),
         E::TooFewSelections { min } => format!("Select at least {min} options"),
         E::TooManySelections { max } => format!("Select no more than {max} options"),
         E::DuplicateSelection { .. } => "Select each option only once".into(),

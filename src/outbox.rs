@@ -7,9 +7,9 @@
 
 use crate::storage::{Store, StoreError};
 use leptos::prelude::*;
-use survey_core::json::{self, obj, Fields, Json, Shape};
 use std::collections::BTreeMap;
 use std::time::Duration;
+use survey_core::json::{self, obj, Fields, Json, Shape};
 use survey_core::retry::{Outcome, RetryPolicy};
 use survey_core::Submission;
 use wasm_bindgen::{JsCast, JsValue};
@@ -60,9 +60,9 @@ impl Item {
             ("next_at", Json::Num(self.next_at)),
             (
                 "attention",
-                self.attention.as_ref().map_or(Json::Null, |(status, why)| {
-                    Json::Arr(vec![Json::Num(f64::from(*status)), why.as_str().into()])
-                }),
+                self.attention
+                    .as_ref()
+                    .map_or(Json::Null, |(status, why)| Json::Arr(vec![Json::Num(f64::from(*status)), why.as_str().into()])),
             ),
         ])
         .to_text()
@@ -167,7 +167,10 @@ impl Outbox {
         let job = move || async move {
             this.sending.set_value(true);
             this.refresh();
-            let due: Vec<Item> = this.items.get_untracked().into_iter()
+            let due: Vec<Item> = this
+                .items
+                .get_untracked()
+                .into_iter()
                 .filter(|i| i.attention.is_none() && (now_all || i.next_at <= js_sys::Date::now()))
                 .collect();
             for item in due {
@@ -190,13 +193,8 @@ impl Outbox {
             return;
         }
         let (status, retry_after, body) = post(&item).await;
-        let outcome = RetryPolicy::default().classify(
-            status,
-            retry_after.as_deref(),
-            item.attempts,
-            js_sys::Math::random(),
-            js_sys::Date::now(),
-        );
+        let outcome =
+            RetryPolicy::default().classify(status, retry_after.as_deref(), item.attempts, js_sys::Math::random(), js_sys::Date::now());
         match outcome {
             Outcome::Delivered => {
                 let id = item.submission.submission_id.clone();

@@ -142,11 +142,8 @@ pub fn parent_origin(allowed: &[String]) -> Option<String> {
 pub fn post_to_parent(allowed_origins: &[String], message_type: &str, height: Option<f64>) {
     let Some(origin) = parent_origin(allowed_origins) else { return };
     let Some(parent) = web_sys::window().as_ref().and_then(parent) else { return };
-    let msg = object(&[
-        ("source", Some("cohort-survey".into())),
-        ("type", Some(message_type.into())),
-        ("height", height.map(JsValue::from)),
-    ]);
+    let msg =
+        object(&[("source", Some("cohort-survey".into())), ("type", Some(message_type.into())), ("height", height.map(JsValue::from))]);
     let _ = parent.post_message(&msg, &origin);
 }
 

@@ -86,19 +86,14 @@ impl SurveyState {
     /// Indices of the sections skip logic shows for the current answers.
     pub fn shown_sections(&self) -> Vec<usize> {
         self.answers.with(|a| {
-            self.questionnaire.with_value(|q| {
-                q.sections.iter().enumerate().filter(|(_, s)| q.section_shown(s, a)).map(|(i, _)| i).collect()
-            })
+            self.questionnaire
+                .with_value(|q| q.sections.iter().enumerate().filter(|(_, s)| q.section_shown(s, a)).map(|(i, _)| i).collect())
         })
     }
 
     /// Whether a question is shown right now.
     pub fn is_shown(&self, id: &str) -> bool {
-        self.answers.with(|a| {
-            self.questionnaire.with_value(|q| {
-                q.questions().any(|(s, qu)| qu.id == id && q.question_shown(s, qu, a))
-            })
-        })
+        self.answers.with(|a| self.questionnaire.with_value(|q| q.questions().any(|(s, qu)| qu.id == id && q.question_shown(s, qu, a))))
     }
 
     pub fn answer(&self, id: &str) -> Option<Answer> {
@@ -137,9 +132,7 @@ impl SurveyState {
     /// Checks one question and updates its inline error and the summary.
     pub fn check(&self, id: &str) {
         let result = self.questionnaire.with_value(|q| {
-            q.question(id).map(|question| {
-                validate_question(question, self.answers.with_untracked(|a| a.get(id).cloned()).as_ref())
-            })
+            q.question(id).map(|question| validate_question(question, self.answers.with_untracked(|a| a.get(id).cloned()).as_ref()))
         });
         let Some(result) = result else { return };
         self.errors.update(|e| match result {
@@ -159,18 +152,17 @@ impl SurveyState {
     /// Checks a whole section; shows every error inline and in the summary.
     /// Returns true when the section is complete.
     pub fn check_section(&self, index: usize) -> bool {
-        let errs = self.questionnaire.with_value(|q| {
-            self.answers.with_untracked(|a| q.sections.get(index).map(|s| validate_section(q, s, a)).unwrap_or_default())
-        });
+        let errs = self
+            .questionnaire
+            .with_value(|q| self.answers.with_untracked(|a| q.sections.get(index).map(|s| validate_section(q, s, a)).unwrap_or_default()));
         self.show_errors(errs)
     }
 
     /// Checks every shown section (before submitting).
     pub fn check_all(&self) -> bool {
         let errs = self.questionnaire.with_value(|q| {
-            self.answers.with_untracked(|a| {
-                q.sections.iter().filter(|s| q.section_shown(s, a)).flat_map(|s| validate_section(q, s, a)).collect()
-            })
+            self.answers
+                .with_untracked(|a| q.sections.iter().filter(|s| q.section_shown(s, a)).flat_map(|s| validate_section(q, s, a)).collect())
         });
         self.show_errors(errs)
     }
@@ -236,7 +228,6 @@ impl SurveyState {
 
     /// The section index holding a question.
     pub fn section_of(&self, id: &str) -> Option<usize> {
-        self.questionnaire
-            .with_value(|q| q.sections.iter().position(|s| s.questions.iter().any(|qu| qu.id == id)))
+        self.questionnaire.with_value(|q| q.sections.iter().position(|s| s.questions.iter().any(|qu| qu.id == id)))
     }
 }

@@ -37,13 +37,11 @@ pub struct Store {
 impl Store {
     /// localStorage if it can be read and written, else memory.
     pub fn open() -> Self {
-        let local = web_sys::window()
-            .and_then(|w| w.local_storage().ok().flatten())
-            .filter(|s| {
-                // Some browsers hand out a storage object that throws on use.
-                const PROBE: &str = "cohort-survey:probe";
-                s.set_item(PROBE, "1").is_ok() && s.remove_item(PROBE).is_ok()
-            });
+        let local = web_sys::window().and_then(|w| w.local_storage().ok().flatten()).filter(|s| {
+            // Some browsers hand out a storage object that throws on use.
+            const PROBE: &str = "cohort-survey:probe";
+            s.set_item(PROBE, "1").is_ok() && s.remove_item(PROBE).is_ok()
+        });
         Self { local, memory: Rc::default() }
     }
 
@@ -88,10 +86,7 @@ impl Store {
     /// Keys starting with `prefix`.
     pub fn keys(&self, prefix: &str) -> Vec<String> {
         match &self.local {
-            Some(s) => (0..s.length().unwrap_or(0))
-                .filter_map(|i| s.key(i).ok().flatten())
-                .filter(|k| k.starts_with(prefix))
-                .collect(),
+            Some(s) => (0..s.length().unwrap_or(0)).filter_map(|i| s.key(i).ok().flatten()).filter(|k| k.starts_with(prefix)).collect(),
             None => self.memory.borrow().keys().filter(|k| k.starts_with(prefix)).cloned().collect(),
         }
     }
@@ -100,9 +95,7 @@ impl Store {
 fn classify(e: wasm_bindgen::JsValue) -> StoreError {
     match e.dyn_ref::<web_sys::DomException>() {
         // Chromium and Firefox name it differently; the legacy code is 22.
-        Some(d) if d.name() == "QuotaExceededError" || d.name() == "NS_ERROR_DOM_QUOTA_REACHED" || d.code() == 22 => {
-            StoreError::Quota
-        }
+        Some(d) if d.name() == "QuotaExceededError" || d.name() == "NS_ERROR_DOM_QUOTA_REACHED" || d.code() == 22 => StoreError::Quota,
         Some(d) => StoreError::Failed(d.name()),
         None => StoreError::Failed("unknown".into()),
     }

@@ -17,18 +17,23 @@ use survey_core::{Answer, Kind, Question, PREFER_NOT_TO_SAY};
 fn ErrorSummary(summary_ref: NodeRef<html::Div>) -> impl IntoView {
     let state = expect_context::<SurveyState>();
     let items = move || {
-        state.summary.get().into_iter().map(|f| {
-            let q = state.question(&f.question);
-            let text = q.as_ref().map(|q| message(q, &f.error, LANG)).unwrap_or_default();
-            let id = f.question.clone();
-            let href = format!("#q-{id}");
-            let on_click = move |ev: leptos::ev::MouseEvent| {
-                ev.prevent_default();
-                // The field may be on another page (from the check page).
-                state.show_question(&id);
-            };
-            view! { <li><a href=href on:click=on_click>{text}</a></li> }
-        }).collect_view()
+        state
+            .summary
+            .get()
+            .into_iter()
+            .map(|f| {
+                let q = state.question(&f.question);
+                let text = q.as_ref().map(|q| message(q, &f.error, LANG)).unwrap_or_default();
+                let id = f.question.clone();
+                let href = format!("#q-{id}");
+                let on_click = move |ev: leptos::ev::MouseEvent| {
+                    ev.prevent_default();
+                    // The field may be on another page (from the check page).
+                    state.show_question(&id);
+                };
+                view! { <li><a href=href on:click=on_click>{text}</a></li> }
+            })
+            .collect_view()
     };
     view! {
         <div class="error-summary" tabindex="-1" node_ref=summary_ref
@@ -162,9 +167,7 @@ fn CheckAnswers(detector: StoredValue<Detector>) -> impl IntoView {
     move || {
         let answers = state.answers.get();
         let errors = state.errors.get();
-        let findings = state
-            .questionnaire
-            .with_value(|q| detector.with_value(|d| findings_by_question(q, &answers, d)));
+        let findings = state.questionnaire.with_value(|q| detector.with_value(|d| findings_by_question(q, &answers, d)));
         let flagged = !findings.is_empty();
         let warning = flagged.then(|| notice("notice notice-warning", "status",
             "Some of your answers may identify a person. Please change them. Anything still flagged when you send is replaced by a tag such as [phone].".into(),

@@ -62,8 +62,7 @@ async fn likert_has_a_legend_and_one_radio_per_scale_point() {
 async fn choosing_a_likert_point_stores_it_in_the_grid() {
     let (el, state) = mount_question("agreement");
     tick().await;
-    let radio: web_sys::HtmlInputElement =
-        el.query_selector("#agreement--safe--4").unwrap().unwrap().unchecked_into();
+    let radio: web_sys::HtmlInputElement = el.query_selector("#agreement--safe--4").unwrap().unwrap().unchecked_into();
     radio.click();
     tick().await;
     match state.answer("agreement") {

@@ -221,8 +221,7 @@ fn test(args: &[String]) -> Result {
     }
     if only("wasm") {
         let mut c = cmd("cargo");
-        c.args(["test", "--target", "wasm32-unknown-unknown", "-p", "cohort-survey"])
-            .env("CHROMEDRIVER", "/usr/bin/chromedriver");
+        c.args(["test", "--target", "wasm32-unknown-unknown", "-p", "cohort-survey"]).env("CHROMEDRIVER", "/usr/bin/chromedriver");
         tiers.push(("wasm (Chromium)", run_counted(&mut c)?));
     }
     if only("e2e") {

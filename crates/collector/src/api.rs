@@ -79,8 +79,7 @@ pub async fn healthz(State(app): State<AppState>) -> Response {
         Ok(()) => (StatusCode::OK, [(header::CACHE_CONTROL, "no-store")], "ok").into_response(),
         Err(e) => {
             tracing::error!("health check: {e}");
-            (StatusCode::SERVICE_UNAVAILABLE, [(header::CACHE_CONTROL, "no-store")], "database unavailable")
-                .into_response()
+            (StatusCode::SERVICE_UNAVAILABLE, [(header::CACHE_CONTROL, "no-store")], "database unavailable").into_response()
         }
     }
 }
@@ -186,14 +185,10 @@ pub struct FaultRequest {
 /// `count` submission posts get `status` and are not stored. `count: 0` clears.
 pub async fn set_fault(State(app): State<AppState>, body: Bytes) -> Result<Response, ApiError> {
     let Some(slot) = app.faults() else {
-        return Err(ApiError::NotFound(
-            "test hooks are off; they exist only when the receiver runs with COLLECTOR_TEST_FAULTS=1",
-        ));
+        return Err(ApiError::NotFound("test hooks are off; they exist only when the receiver runs with COLLECTOR_TEST_FAULTS=1"));
     };
-    let req: FaultRequest = serde_json::from_slice(&body).map_err(|e| ApiError::BadRequest {
-        code: "invalid_fault",
-        message: format!("expected {{\"status\": 500, \"count\": 2}}: {e}"),
-    })?;
+    let req: FaultRequest = serde_json::from_slice(&body)
+        .map_err(|e| ApiError::BadRequest { code: "invalid_fault", message: format!("expected {{\"status\": 500, \"count\": 2}}: {e}") })?;
     let status = StatusCode::from_u16(req.status)
         .ok()
         .filter(|s| s.is_client_error() || s.is_server_error())

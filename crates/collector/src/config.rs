@@ -155,8 +155,7 @@ impl Config {
     /// Reads a config file: JSON if its name ends in `.json`, TOML otherwise.
     /// Unknown keys are errors so a typo does not silently fall back to a default.
     pub fn from_file(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| ConfigError::Read { path: path.to_owned(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.to_owned(), source })?;
         let parsed = if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
             serde_json::from_str(&text).map_err(|e| e.to_string())
         } else {
@@ -225,8 +224,7 @@ impl Config {
 }
 
 fn parse_listen(what: &str, v: &str) -> Result<SocketAddr, ConfigError> {
-    v.parse()
-        .map_err(|_| ConfigError::Invalid(format!("{what}: \"{v}\" is not an address:port such as 127.0.0.1:8080")))
+    v.parse().map_err(|_| ConfigError::Invalid(format!("{what}: \"{v}\" is not an address:port such as 127.0.0.1:8080")))
 }
 
 /// An origin is `scheme://host[:port]` exactly as a browser sends it: no path,

@@ -74,14 +74,16 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         use ApiError::*;
         match self {
-            ContentType | MalformedJson(_) | InvalidBody(_) | BodyRead(_) | MissingIdempotencyKey
-            | IdempotencyKeyMismatch | InvalidSubmissionId | BadRequest { .. } => StatusCode::BAD_REQUEST,
+            ContentType
+            | MalformedJson(_)
+            | InvalidBody(_)
+            | BodyRead(_)
+            | MissingIdempotencyKey
+            | IdempotencyKeyMismatch
+            | InvalidSubmissionId
+            | BadRequest { .. } => StatusCode::BAD_REQUEST,
             TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            UnsupportedFormat { .. }
-            | InvalidPeriod(_)
-            | UnknownQuestionnaire { .. }
-            | InvalidAnswers(_)
-            | Unprocessable { .. } => {
+            UnsupportedFormat { .. } | InvalidPeriod(_) | UnknownQuestionnaire { .. } | InvalidAnswers(_) | Unprocessable { .. } => {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
             // 409, not 422: the body is fine on its own; it conflicts with what is
@@ -149,11 +151,7 @@ impl IntoResponse for ApiError {
         let mut response = (status, Json(self.body())).into_response();
         if let ApiError::Unauthorized { token_given } = self {
             // RFC 6750 §3: say which scheme, and whether the token given was bad.
-            let challenge = if token_given {
-                "Bearer realm=\"collector\", error=\"invalid_token\""
-            } else {
-                "Bearer realm=\"collector\""
-            };
+            let challenge = if token_given { "Bearer realm=\"collector\", error=\"invalid_token\"" } else { "Bearer realm=\"collector\"" };
             response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
         }
         response

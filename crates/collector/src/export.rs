@@ -52,11 +52,8 @@ impl Table {
             .into_iter()
             .map(|r| Submission::from_json(&r.body).map_err(|e| format!("stored row {}: {e}", r.seq)))
             .collect::<Result<Vec<_>, _>>()?;
-        let mut columns: Vec<Column> = META_COLUMNS
-            .iter()
-            .enumerate()
-            .map(|(i, (name, _))| Column { name: (*name).to_owned(), source: Source::Meta(i) })
-            .collect();
+        let mut columns: Vec<Column> =
+            META_COLUMNS.iter().enumerate().map(|(i, (name, _))| Column { name: (*name).to_owned(), source: Source::Meta(i) }).collect();
         let mut seen: HashSet<String> = columns.iter().map(|c| c.name.clone()).collect();
         let mut add = |columns: &mut Vec<Column>, source: Source| {
             let name = match &source {
@@ -115,8 +112,7 @@ impl Table {
             .rows
             .iter()
             .map(|row| {
-                let obj: Map<String, Value> =
-                    self.columns.iter().map(|c| (c.name.clone(), json_cell(cell(row, &c.source)))).collect();
+                let obj: Map<String, Value> = self.columns.iter().map(|c| (c.name.clone(), json_cell(cell(row, &c.source)))).collect();
                 Value::Object(obj)
             })
             .collect();
@@ -278,15 +274,10 @@ fn codebook_for(q: &Questionnaire, out: &mut Vec<CodebookEntry>) {
                     });
                 }
             }
-            Kind::Single { options, prefer_not_to_say } => {
-                out.push(CodebookEntry { options: opts(options, *prefer_not_to_say), ..base })
+            Kind::Single { options, prefer_not_to_say } => out.push(CodebookEntry { options: opts(options, *prefer_not_to_say), ..base }),
+            Kind::Multiple { options, min, max } => {
+                out.push(CodebookEntry { options: opts(options, false), min: min.map(f64::from), max: max.map(f64::from), ..base })
             }
-            Kind::Multiple { options, min, max } => out.push(CodebookEntry {
-                options: opts(options, false),
-                min: min.map(f64::from),
-                max: max.map(f64::from),
-                ..base
-            }),
             Kind::Rating { min, max, min_label, max_label } => {
                 let mut options = Vec::new();
                 if let Some(l) = min_label {
@@ -295,21 +286,11 @@ fn codebook_for(q: &Questionnaire, out: &mut Vec<CodebookEntry>) {
                 if let Some(l) = max_label {
                     options.push(CodeOption { value: max.to_string(), label: l.get("en").to_owned() });
                 }
-                out.push(CodebookEntry {
-                    options,
-                    min: Some(*min as f64),
-                    max: Some(*max as f64),
-                    step: Some(1.0),
-                    ..base
-                })
+                out.push(CodebookEntry { options, min: Some(*min as f64), max: Some(*max as f64), step: Some(1.0), ..base })
             }
             Kind::Number { min, max, step } => out.push(CodebookEntry { min: *min, max: *max, step: *step, ..base }),
             Kind::ShortText { min_length, max_length } | Kind::LongText { min_length, max_length } => {
-                out.push(CodebookEntry {
-                    min: min_length.map(f64::from),
-                    max: Some(f64::from(*max_length)),
-                    ..base
-                })
+                out.push(CodebookEntry { min: min_length.map(f64::from), max: Some(f64::from(*max_length)), ..base })
             }
             Kind::Consent => out.push(base),
         }
@@ -387,4 +368,3 @@ mod tests {
         assert_eq!(csv_cell(Cell::Answer(&Answer::Many(vec!["a".into(), "b".into()]))), "a;b");
     }
 }
-

@@ -6,8 +6,8 @@
 
 use crate::error::ApiError;
 use crate::registry::Questionnaires;
-use survey_core::json::JsonError;
 use sha2::{Digest, Sha256};
+use survey_core::json::JsonError;
 use survey_core::submission::{is_uuid_v4, FORMAT};
 use survey_core::{Questionnaire, Submission};
 
@@ -30,11 +30,7 @@ pub struct Incoming {
 ///
 /// `idempotency_key` is `Some(Err(()))` when the header is present but not
 /// text; that can never equal a UUID.
-pub fn parse(
-    content_type: Option<&str>,
-    idempotency_key: Option<Result<&str, ()>>,
-    body: &[u8],
-) -> Result<Incoming, ApiError> {
+pub fn parse(content_type: Option<&str>, idempotency_key: Option<Result<&str, ()>>, body: &[u8]) -> Result<Incoming, ApiError> {
     if !content_type.is_some_and(is_json) {
         return Err(ApiError::ContentType);
     }
@@ -65,8 +61,7 @@ pub fn check<'q>(known: &'q Questionnaires, s: &Submission) -> Result<&'q Questi
     if !survey_core::period::is_valid_period(&s.period) {
         return Err(ApiError::InvalidPeriod(s.period.clone()));
     }
-    if s.app_version.is_empty() || s.app_version.chars().count() > MAX_APP_VERSION || s.app_version.chars().any(char::is_control)
-    {
+    if s.app_version.is_empty() || s.app_version.chars().count() > MAX_APP_VERSION || s.app_version.chars().any(char::is_control) {
         return Err(ApiError::Unprocessable {
             code: "invalid_app_version",
             message: format!("app_version must be 1 to {MAX_APP_VERSION} characters without control characters"),

@@ -101,8 +101,7 @@ pub fn app(state: AppState) -> Router {
 
     // CORS only where a browser on another origin needs it: the POST. Exports
     // stay same-origin/curl-only. No credentials: nothing uses cookies.
-    let origins: Vec<HeaderValue> =
-        config.allowed_origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()).collect();
+    let origins: Vec<HeaderValue> = config.allowed_origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()).collect();
     let mut allowed_headers = vec![header::CONTENT_TYPE, api::IDEMPOTENCY_KEY.clone()];
     allowed_headers.extend(config.extra_allowed_headers.iter().filter_map(|h| HeaderName::from_bytes(h.as_bytes()).ok()));
     let cors = CorsLayer::new()
@@ -111,10 +110,8 @@ pub fn app(state: AppState) -> Router {
         .allow_headers(allowed_headers)
         .max_age(std::time::Duration::from_secs(600));
 
-    let submissions = Router::new()
-        .route("/api/submissions", post(api::post_submission))
-        .layer(DefaultBodyLimit::max(config.max_body_bytes))
-        .layer(cors);
+    let submissions =
+        Router::new().route("/api/submissions", post(api::post_submission)).layer(DefaultBodyLimit::max(config.max_body_bytes)).layer(cors);
 
     let api = Router::new()
         .route("/api/submissions.csv", get(api::export_csv))
@@ -133,10 +130,7 @@ pub fn app(state: AppState) -> Router {
         .unwrap_or_else(|_| HeaderValue::from_static(config::DEFAULT_CSP));
     api.merge(web::static_files(&config.dist_dir))
         .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, csp))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
         .layer(CatchPanicLayer::custom(web::panic_response))
         .layer(middleware::from_fn(web::log_request))

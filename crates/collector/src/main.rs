@@ -87,11 +87,7 @@ async fn run(config: Config) -> ExitCode {
 fn check(config: Config) -> ExitCode {
     match collector::prepare(config) {
         Ok(state) => {
-            println!(
-                "ok: {} questionnaire(s), database {}",
-                state.questionnaires().len(),
-                state.store().path().display()
-            );
+            println!("ok: {} questionnaire(s), database {}", state.questionnaires().len(), state.store().path().display());
             ExitCode::SUCCESS
         }
         Err(e) => {

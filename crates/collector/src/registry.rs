@@ -44,8 +44,7 @@ impl Questionnaires {
         let mut files: BTreeMap<(String, String), PathBuf> = BTreeMap::new();
         let mut out = Questionnaires::default();
         for path in paths {
-            let text = std::fs::read_to_string(&path)
-                .map_err(|source| LoadError::ReadFile { path: path.clone(), source })?;
+            let text = std::fs::read_to_string(&path).map_err(|source| LoadError::ReadFile { path: path.clone(), source })?;
             let q = Questionnaire::from_json(&text).map_err(|source| LoadError::Schema { path: path.clone(), source })?;
             let key = (q.id.clone(), q.version.clone());
             if let Some(first) = files.get(&key) {

@@ -108,8 +108,8 @@ impl Store {
             )
             .map_err(open_err)?;
         writer.execute_batch(SCHEMA).map_err(open_err)?;
-        let reader = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-            .map_err(open_err)?;
+        let reader =
+            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX).map_err(open_err)?;
         reader.execute_batch("PRAGMA busy_timeout = 5000;").map_err(open_err)?;
 
         let (tx, rx) = mpsc::channel();
@@ -117,12 +117,7 @@ impl Store {
             .name("collector-db-writer".into())
             .spawn(move || writer_loop(writer, rx))
             .map_err(|e| StoreError::Task(e.to_string()))?;
-        Ok(Store {
-            path: path.to_owned(),
-            jobs: tx,
-            reader: Arc::new(Mutex::new(reader)),
-            writer: Mutex::new(Some(handle)),
-        })
+        Ok(Store { path: path.to_owned(), jobs: tx, reader: Arc::new(Mutex::new(reader)), writer: Mutex::new(Some(handle)) })
     }
 
     /// The data file.
@@ -133,9 +128,7 @@ impl Store {
     /// Stores `row` once per submission id; answers after the commit is durable.
     pub async fn insert(&self, row: NewRow) -> Result<Outcome, StoreError> {
         let (reply, answer) = oneshot::channel();
-        self.jobs
-            .send(Job::Insert { row, reply })
-            .map_err(|_| StoreError::WriterGone)?;
+        self.jobs.send(Job::Insert { row, reply }).map_err(|_| StoreError::WriterGone)?;
         match answer.await {
             Ok(Ok(outcome)) => Ok(outcome),
             Ok(Err(message)) => Err(StoreError::Task(message)),
@@ -145,11 +138,8 @@ impl Store {
 
     /// The stored canonical body of `submission_id`, if any.
     pub async fn lookup(&self, submission_id: String) -> Result<Option<String>, StoreError> {
-        self.read(move |c| {
-            c.query_row("SELECT body FROM submissions WHERE submission_id = ?1", [&submission_id], |r| r.get(0))
-                .optional()
-        })
-        .await
+        self.read(move |c| c.query_row("SELECT body FROM submissions WHERE submission_id = ?1", [&submission_id], |r| r.get(0)).optional())
+            .await
     }
 
     /// Every stored submission in arrival order.

@@ -28,11 +28,7 @@ fn bad_config_exits_2_with_a_clear_message() {
 
     std::fs::write(dir.path().join("questionnaires/bad.json"), "{").unwrap();
     std::fs::write(&file, "questionnaires_dir = \"questionnaires\"\n").unwrap();
-    let out = collector()
-        .args(["--config", file.to_str().unwrap(), "--check"])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
+    let out = collector().args(["--config", file.to_str().unwrap(), "--check"]).current_dir(dir.path()).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("bad.json"));
 }

@@ -119,10 +119,7 @@ async fn identical_repeat_is_already_received() {
     let id = body["submission_id"].as_str().unwrap();
     let mut fields: Vec<(String, Value)> = body.as_object().unwrap().clone().into_iter().collect();
     fields.reverse();
-    let reordered = format!(
-        "{{\n  {}\n}}",
-        fields.iter().map(|(k, v)| format!("{:?} : {}", k, v)).collect::<Vec<_>>().join(",\n  ")
-    );
+    let reordered = format!("{{\n  {}\n}}", fields.iter().map(|(k, v)| format!("{:?} : {}", k, v)).collect::<Vec<_>>().join(",\n  "));
     let (status, _) = s.post_raw(reordered, Some(id), Some("application/json")).await;
     assert_eq!(status, 200);
 
@@ -531,8 +528,7 @@ async fn healthz_checks_the_database() {
 #[tokio::test]
 async fn broken_questionnaire_file_stops_the_start() {
     let dir = workdir();
-    std::fs::write(dir.path().join("questionnaires/broken.json"), r#"{"id":"Bad Id","version":"1","title":"x","sections":[]}"#)
-        .unwrap();
+    std::fs::write(dir.path().join("questionnaires/broken.json"), r#"{"id":"Bad Id","version":"1","title":"x","sections":[]}"#).unwrap();
     let err = match collector::bind(config_in(dir.path())).await {
         Ok(_) => panic!("a broken questionnaire must stop the start"),
         Err(e) => e.to_string(),
@@ -599,10 +595,7 @@ async fn csp_allows_exactly_the_inline_loader_of_index_html() {
     let s = TestServer::start_config(config_in(dir.path())).await;
     let res = s.client.get(s.url("/")).send().await.unwrap();
     let csp = res.headers()["content-security-policy"].to_str().unwrap().to_owned();
-    assert!(
-        csp.contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI=';"),
-        "{csp}"
-    );
+    assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI=';"), "{csp}");
     assert!(!csp.contains("unsafe-inline"));
     s.stop().await;
 }

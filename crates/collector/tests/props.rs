@@ -81,10 +81,8 @@ fn question_id() -> impl Strategy<Value = String> {
 
 fn value_text() -> impl Strategy<Value = String> {
     prop_oneof![
-        prop::sample::select(vec![
-            "1", "2", "3", "4", "5", "a", "b", "x", "y", "wednesday", "prefer_not_to_say", "", " ",
-        ])
-        .prop_map(str::to_owned),
+        prop::sample::select(vec!["1", "2", "3", "4", "5", "a", "b", "x", "y", "wednesday", "prefer_not_to_say", "", " ",])
+            .prop_map(str::to_owned),
         ".{0,30}",
     ]
 }
@@ -188,4 +186,3 @@ proptest! {
         prop_assert_eq!(first.digest, again.digest);
     }
 }
-

@@ -46,8 +46,7 @@ fn receiver_accepts(v: &Value) -> bool {
 }
 
 fn valid() -> Value {
-    let schema: Value =
-        serde_json::from_str(&std::fs::read_to_string(docs().join("submission.schema.json")).unwrap()).unwrap();
+    let schema: Value = serde_json::from_str(&std::fs::read_to_string(docs().join("submission.schema.json")).unwrap()).unwrap();
     schema["examples"][0].clone()
 }
 

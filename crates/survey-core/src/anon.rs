@@ -128,10 +128,7 @@ impl Detector {
     /// are ignored.
     pub fn new(extra: &[CustomPattern], words: &[String]) -> Self {
         let keep = |s: &str| (!s.trim().is_empty()).then(|| s.trim().as_bytes().to_vec());
-        Detector {
-            shapes: extra.iter().filter_map(|p| keep(&p.shape)).collect(),
-            words: words.iter().filter_map(|w| keep(w)).collect(),
-        }
+        Detector { shapes: extra.iter().filter_map(|p| keep(&p.shape)).collect(), words: words.iter().filter_map(|w| keep(w)).collect() }
     }
 
     /// Every identifier in `text`, sorted and non-overlapping.
@@ -492,8 +489,7 @@ fn postcode(t: &str, i: usize) -> Option<usize> {
     const ORDINALS: [&[u8]; 4] = [b"st", b"nd", b"rd", b"th"];
     let outward = OUTWARD.contains(&shape);
     // The inward letters never use C, I, K, M, O or V.
-    let inward =
-        inw[0].is_ascii_digit() && inw[1..].iter().all(|c| b"ABDEFGHJLNPQRSTUWXYZ".contains(&c.to_ascii_uppercase()));
+    let inward = inw[0].is_ascii_digit() && inw[1..].iter().all(|c| b"ABDEFGHJLNPQRSTUWXYZ".contains(&c.to_ascii_uppercase()));
     let all = &b[i..end];
     let upper = !all.iter().any(u8::is_ascii_lowercase);
     let lower = !all.iter().any(u8::is_ascii_uppercase);
@@ -609,8 +605,7 @@ fn after_birth_word(b: &[u8], i: usize) -> bool {
 }
 
 /// Titles that introduce a name; the first six may take a full stop.
-const TITLES: [&str; 13] =
-    ["dr", "mr", "mrs", "ms", "mx", "prof", "miss", "professor", "doctor", "nurse", "sister", "matron", "patient"];
+const TITLES: [&str; 13] = ["dr", "mr", "mrs", "ms", "mx", "prof", "miss", "professor", "doctor", "nurse", "sister", "matron", "patient"];
 
 /// Capitalised words that follow a title without being a name.
 const NOT_NAMES: &str = " the a an and but or so he she they we it this that then there when if in on at to of for \

@@ -1,8 +1,8 @@
 //! The run-time configuration a school edits: `public/config.json`.
 
 use crate::anon::{CustomPattern, Detector};
-use crate::period::Granularity;
 use crate::json::{self, Fields, Json, Shape};
+use crate::period::Granularity;
 use std::collections::BTreeMap;
 use thiserror::Error;
 
@@ -155,11 +155,7 @@ fn host_of(rest: &str) -> Option<&str> {
     if authority.contains('@') {
         return None;
     }
-    let host = if authority.starts_with('[') {
-        &authority[..=authority.find(']')?]
-    } else {
-        authority.split(':').next()?
-    };
+    let host = if authority.starts_with('[') { &authority[..=authority.find(']')?] } else { authority.split(':').next()? };
     Some(host)
 }
 

@@ -1,9 +1,9 @@
 //! Drafts kept on the device, and their migration to a new questionnaire version.
 
-use crate::validate::{validate_question, ValidationError};
-use crate::{Answer, Answers, Kind, Question, Questionnaire, PREFER_NOT_TO_SAY};
 use crate::answers::{answers_from_json, answers_to_json};
 use crate::json::{self, obj, Fields, Json, JsonError};
+use crate::validate::{validate_question, ValidationError};
+use crate::{Answer, Answers, Kind, Question, Questionnaire, PREFER_NOT_TO_SAY};
 use thiserror::Error;
 
 /// What the app keeps in storage while a student answers.
@@ -86,11 +86,7 @@ impl Draft {
 /// `kept` and `dropped` count questions. Empty answers carry nothing over and
 /// are left out without counting as either.
 pub fn migrate(answers: &Answers, to: &Questionnaire) -> Migration {
-    let mut out = Migration {
-        answers: Answers::new(),
-        kept: 0,
-        dropped: 0,
-    };
+    let mut out = Migration { answers: Answers::new(), kept: 0, dropped: 0 };
     for (id, answer) in answers {
         if answer.is_empty() {
             continue;
@@ -110,19 +106,9 @@ pub fn migrate(answers: &Answers, to: &Questionnaire) -> Migration {
 /// The part of `answer` still valid for `question`, if any.
 fn carry(question: &Question, answer: &Answer) -> Option<Answer> {
     use ValidationError as E;
-    if let (
-        Kind::Likert {
-            scale,
-            statements,
-            prefer_not_to_say,
-        },
-        Answer::Grid(grid),
-    ) = (&question.kind, answer)
-    {
+    if let (Kind::Likert { scale, statements, prefer_not_to_say }, Answer::Grid(grid)) = (&question.kind, answer) {
         let fits = |st: &str, v: &str| {
-            statements.iter().any(|s| s.id == st)
-                && (scale.iter().any(|o| o.value == v)
-                    || (*prefer_not_to_say && v == PREFER_NOT_TO_SAY))
+            statements.iter().any(|s| s.id == st) && (scale.iter().any(|o| o.value == v) || (*prefer_not_to_say && v == PREFER_NOT_TO_SAY))
         };
         let kept = crate::answers::map_of(grid.iter().filter(|(st, v)| fits(st, v)).map(|(st, v)| (st.clone(), v.clone())));
         return (!kept.is_empty()).then_some(Answer::Grid(kept));

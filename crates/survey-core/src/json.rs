@@ -589,16 +589,18 @@ mod tests {
 
     #[test]
     fn writes_what_it_reads() {
-        for text in [
-            r#"{"a":[1,-2.5,1e-7,12345678901234567000,true,null],"b":"q\"\\\n\u0001é"}"#,
-            r#"[0.1,1.7976931348623157e308,5e-324,-0]"#,
-        ] {
+        for text in
+            [r#"{"a":[1,-2.5,1e-7,12345678901234567000,true,null],"b":"q\"\\\n\u0001é"}"#, r#"[0.1,1.7976931348623157e308,5e-324,-0]"#]
+        {
             let v = parse(text).unwrap();
             assert_eq!(parse(&v.to_text()).unwrap(), v, "{text}");
             assert_eq!(parse(&v.to_pretty()).unwrap(), v, "{text}");
         }
         assert_eq!(parse("[6.0, 0.5]").unwrap().to_text(), "[6,0.5]");
-        assert_eq!(obj([("a", Json::Arr(vec![Json::Num(1.0)])), ("b", Json::Obj(vec![]))]).to_pretty(), "{\n  \"a\": [\n    1\n  ],\n  \"b\": {}\n}");
+        assert_eq!(
+            obj([("a", Json::Arr(vec![Json::Num(1.0)])), ("b", Json::Obj(vec![]))]).to_pretty(),
+            "{\n  \"a\": [\n    1\n  ],\n  \"b\": {}\n}"
+        );
         assert_eq!(Json::Num(f64::NAN).to_text(), "null");
     }
 

@@ -30,11 +30,8 @@ pub mod validate;
 
 pub use answers::{Answer, Answers};
 pub use config::{Config, ConfigError};
-pub use schema::{
-    Condition, Kind, Opt, Question, Questionnaire, SchemaError, Section, Statement,
-    PREFER_NOT_TO_SAY,
-};
+pub use draft::{Draft, DraftError, Migration};
+pub use schema::{Condition, Kind, Opt, Question, Questionnaire, SchemaError, Section, Statement, PREFER_NOT_TO_SAY};
 pub use submission::Submission;
 pub use text::Text;
 pub use validate::{FieldError, ValidationError};
-pub use draft::{Draft, DraftError, Migration};

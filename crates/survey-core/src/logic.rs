@@ -37,11 +37,7 @@ fn holds(cond: &Condition, answers: &Answers) -> bool {
         Condition::All(list) => list.iter().all(|c| holds(c, answers)),
         Condition::Any(list) => list.iter().any(|c| holds(c, answers)),
         Condition::Not(c) => !holds(c, answers),
-        Condition::Test {
-            question,
-            statement,
-            op,
-        } => {
+        Condition::Test { question, statement, op } => {
             let value = subject(answers, question, statement.as_deref());
             test(op, value.as_ref())
         }
@@ -54,10 +50,7 @@ fn subject(answers: &Answers, question: &str, statement: Option<&str>) -> Option
     match statement {
         None => Some(answer.clone()),
         Some(st) => match answer {
-            Answer::Grid(grid) => grid
-                .get(st)
-                .filter(|v| !v.trim().is_empty())
-                .map(|v| Answer::Text(v.clone())),
+            Answer::Grid(grid) => grid.get(st).filter(|v| !v.trim().is_empty()).map(|v| Answer::Text(v.clone())),
             // A statement of a question whose answer is not a grid: unanswered.
             _ => None,
         },
@@ -89,9 +82,7 @@ fn same(a: &Answer, b: &Answer) -> bool {
         (Answer::Text(x), Answer::Text(y)) => x == y,
         (Answer::Number(x), Answer::Number(y)) => x == y,
         (Answer::Bool(x), Answer::Bool(y)) => x == y,
-        (Answer::Many(x), Answer::Many(y)) => {
-            x.iter().all(|v| y.contains(v)) && y.iter().all(|v| x.contains(v))
-        }
+        (Answer::Many(x), Answer::Many(y)) => x.iter().all(|v| y.contains(v)) && y.iter().all(|v| x.contains(v)),
         (Answer::Grid(x), Answer::Grid(y)) => x == y,
         _ => false,
     }
@@ -100,11 +91,7 @@ fn same(a: &Answer, b: &Answer) -> bool {
 /// Walks `sections` in order, calling `visit(section, question, shown)` for
 /// every question, and returns the answers that shown, answerable questions
 /// carry: exactly what later conditions may see.
-pub(crate) fn walk<'q>(
-    sections: &'q [Section],
-    answers: &Answers,
-    mut visit: impl FnMut(&'q Section, &'q Question, bool),
-) -> Answers {
+pub(crate) fn walk<'q>(sections: &'q [Section], answers: &Answers, mut visit: impl FnMut(&'q Section, &'q Question, bool)) -> Answers {
     let mut visible = Answers::new();
     for section in sections {
         let section_shown = is_shown(section.show_if.as_ref(), &visible);
@@ -126,11 +113,7 @@ impl Questionnaire {
     /// that are shown themselves.
     pub fn section_shown(&self, section: &Section, answers: &Answers) -> bool {
         // Conditions only look back, so the sections before this one suffice.
-        let before = self
-            .sections
-            .iter()
-            .position(|s| s.id == section.id)
-            .unwrap_or(self.sections.len());
+        let before = self.sections.iter().position(|s| s.id == section.id).unwrap_or(self.sections.len());
         let visible = walk(&self.sections[..before], answers, |_, _, _| {});
         is_shown(section.show_if.as_ref(), &visible)
     }
@@ -138,18 +121,9 @@ impl Questionnaire {
     /// Its section is shown and its own condition holds, reading only answers
     /// to questions that are shown themselves. A question that is not in this
     /// questionnaire is never shown.
-    pub fn question_shown(
-        &self,
-        section: &Section,
-        question: &Question,
-        answers: &Answers,
-    ) -> bool {
+    pub fn question_shown(&self, section: &Section, question: &Question, answers: &Answers) -> bool {
         let mut found = false;
-        let upto = self
-            .sections
-            .iter()
-            .position(|s| s.id == section.id)
-            .map_or(0, |i| i + 1);
+        let upto = self.sections.iter().position(|s| s.id == section.id).map_or(0, |i| i + 1);
         walk(&self.sections[..upto], answers, |s, q, shown| {
             found |= shown && s.id == section.id && q.id == question.id;
         });

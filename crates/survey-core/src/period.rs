@@ -52,9 +52,7 @@ pub fn period(g: Granularity, unix_ms: f64) -> String {
 pub fn is_valid_period(s: &str) -> bool {
     let b = s.as_bytes();
     let n = |r: std::ops::Range<usize>| {
-        b.get(r.clone())
-            .filter(|d| d.iter().all(u8::is_ascii_digit))
-            .map(|d| d.iter().fold(0u32, |v, c| v * 10 + u32::from(c - b'0')))
+        b.get(r.clone()).filter(|d| d.iter().all(u8::is_ascii_digit)).map(|d| d.iter().fold(0u32, |v, c| v * 10 + u32::from(c - b'0')))
     };
     let Some(y) = n(0..4).filter(|y| (2000..=2100).contains(y)) else { return false };
     match (b.len(), b.get(4..6)) {
@@ -100,26 +98,13 @@ pub(crate) fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
-const MONTHS: [&str; 12] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
+const MONTHS: [&str; 12] =
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
 
 /// 1-12 for an English month name or its three-letter (or "Sept")
 /// abbreviation, in any case.
 pub(crate) fn month_number(w: &[u8]) -> Option<u32> {
-    let full =
-        |m: &&str| w.eq_ignore_ascii_case(m.as_bytes()) || w.len() == 3 && w.eq_ignore_ascii_case(&m.as_bytes()[..3]);
+    let full = |m: &&str| w.eq_ignore_ascii_case(m.as_bytes()) || w.len() == 3 && w.eq_ignore_ascii_case(&m.as_bytes()[..3]);
     let p = MONTHS.iter().position(full).or_else(|| w.eq_ignore_ascii_case(b"sept").then_some(8))?;
     Some(p as u32 + 1)
 }
@@ -207,9 +192,7 @@ mod tests {
     fn week_53_years_match_the_calendar() {
         // Years 2000-2100 whose 28 December falls in week 53 (from Python's
         // `date.isocalendar`).
-        let long = [
-            2004, 2009, 2015, 2020, 2026, 2032, 2037, 2043, 2048, 2054, 2060, 2065, 2071, 2076, 2082, 2088, 2093, 2099,
-        ];
+        let long = [2004, 2009, 2015, 2020, 2026, 2032, 2037, 2043, 2048, 2054, 2060, 2065, 2071, 2076, 2082, 2088, 2093, 2099];
         for y in 2000..=2100u32 {
             let mut s = String::new();
             push_num(&mut s, y, 4);

@@ -49,14 +49,7 @@ impl RetryPolicy {
     /// 2xx is delivered. No status, 408, 425, 429 and 5xx are retried after
     /// `rand01 * min(cap, base * 2^attempt)`, or after `Retry-After` when that
     /// is longer (at most [`MAX_RETRY_AFTER_MS`]). Anything else needs attention.
-    pub fn classify(
-        &self,
-        status: Option<u16>,
-        retry_after: Option<&str>,
-        attempt: u32,
-        rand01: f64,
-        now_ms: f64,
-    ) -> Outcome {
+    pub fn classify(&self, status: Option<u16>, retry_after: Option<&str>, attempt: u32, rand01: f64, now_ms: f64) -> Outcome {
         match status {
             Some(200..=299) => return Outcome::Delivered,
             None | Some(408 | 425 | 429 | 500..=599) => {}
@@ -198,10 +191,7 @@ mod tests {
         // In the past: jitter only.
         assert_eq!(after(P.classify(Some(503), Some("Wed, 21 Oct 2015 07:28:00 GMT"), 0, 0.5, NOW)), 1_000);
         // Far future: capped.
-        assert_eq!(
-            after(P.classify(Some(503), Some("Fri, 01 Jan 2100 00:00:00 GMT"), 0, 0.0, NOW)),
-            MAX_RETRY_AFTER_MS
-        );
+        assert_eq!(after(P.classify(Some(503), Some("Fri, 01 Jan 2100 00:00:00 GMT"), 0, 0.0, NOW)), MAX_RETRY_AFTER_MS);
     }
 
     #[test]

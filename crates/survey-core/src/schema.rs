@@ -7,9 +7,9 @@
 //! See `docs/questionnaire-format.md` and `docs/questionnaire.schema.json`.
 
 use crate::answers::Answer;
+use crate::json::{self, Fields, Json, Shape};
 use crate::num::Num;
 use crate::text::Text;
-use crate::json::{self, Fields, Json, Shape};
 use thiserror::Error;
 
 /// The value stored for "Prefer not to say" in single choice and likert answers.
@@ -66,14 +66,40 @@ pub struct Statement {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Kind {
     /// Statements sharing one agreement scale; the answer is a [`Answer::Grid`].
-    Likert { scale: Vec<Opt>, statements: Vec<Statement>, prefer_not_to_say: bool },
-    Single { options: Vec<Opt>, prefer_not_to_say: bool },
-    Multiple { options: Vec<Opt>, min: Option<u32>, max: Option<u32> },
+    Likert {
+        scale: Vec<Opt>,
+        statements: Vec<Statement>,
+        prefer_not_to_say: bool,
+    },
+    Single {
+        options: Vec<Opt>,
+        prefer_not_to_say: bool,
+    },
+    Multiple {
+        options: Vec<Opt>,
+        min: Option<u32>,
+        max: Option<u32>,
+    },
     /// Whole numbers from `min` to `max` (0-10 unless given), with end labels.
-    Rating { min: i64, max: i64, min_label: Option<Text>, max_label: Option<Text> },
-    Number { min: Option<f64>, max: Option<f64>, step: Option<f64> },
-    ShortText { min_length: Option<u32>, max_length: u32 },
-    LongText { min_length: Option<u32>, max_length: u32 },
+    Rating {
+        min: i64,
+        max: i64,
+        min_label: Option<Text>,
+        max_label: Option<Text>,
+    },
+    Number {
+        min: Option<f64>,
+        max: Option<f64>,
+        step: Option<f64>,
+    },
+    ShortText {
+        min_length: Option<u32>,
+        max_length: u32,
+    },
+    LongText {
+        min_length: Option<u32>,
+        max_length: u32,
+    },
     /// Must be ticked.
     Consent,
     /// Text only, no answer.
@@ -109,7 +135,11 @@ pub enum Condition {
     Any(Vec<Condition>),
     Not(Box<Condition>),
     /// A test on one earlier question (or one statement of a likert question).
-    Test { question: String, statement: Option<String>, op: Op },
+    Test {
+        question: String,
+        statement: Option<String>,
+        op: Op,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -318,9 +348,7 @@ fn raw_questionnaire(v: &Json) -> Shape<RawQuestionnaire> {
 impl Questionnaire {
     /// Parses and checks a questionnaire file.
     pub fn from_json(json: &str) -> Result<Self, SchemaError> {
-        let raw = json::parse(json)
-            .and_then(|v| raw_questionnaire(&v))
-            .map_err(|e| SchemaError::Json(e.to_string()))?;
+        let raw = json::parse(json).and_then(|v| raw_questionnaire(&v)).map_err(|e| SchemaError::Json(e.to_string()))?;
         Checker::default().questionnaire(raw)
     }
 
@@ -335,9 +363,7 @@ impl Questionnaire {
 }
 
 fn valid_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.len() <= 64
-        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+    !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
 }
 
 #[derive(Default)]
@@ -376,8 +402,7 @@ impl Checker {
         if raw.sections.is_empty() {
             return Err(SchemaError::Empty { at: at.into(), field: "sections" });
         }
-        self.all_questions =
-            raw.sections.iter().flat_map(|s| s.questions.iter().map(|q| q.id.clone())).collect();
+        self.all_questions = raw.sections.iter().flat_map(|s| s.questions.iter().map(|q| q.id.clone())).collect();
         let mut sections = Vec::with_capacity(raw.sections.len());
         for s in raw.sections {
             sections.push(self.section(s)?);
@@ -581,10 +606,7 @@ fn options(at: &str, field: &'static str, kind: &'static str, list: &Option<Vec<
     let mut seen = Vec::new();
     for o in list {
         if o.value.trim().is_empty() || o.value == PREFER_NOT_TO_SAY {
-            return Err(SchemaError::BadValue {
-                question: id,
-                reason: format!("option value \"{}\" is empty or reserved", o.value),
-            });
+            return Err(SchemaError::BadValue { question: id, reason: format!("option value \"{}\" is empty or reserved", o.value) });
         }
         if o.label.is_blank() {
             return Err(SchemaError::BadValue { question: id, reason: format!("option \"{}\" has no label", o.value) });

@@ -23,12 +23,7 @@ impl Text {
     pub fn get(&self, lang: &str) -> &str {
         match self {
             Text::Plain(s) => s,
-            Text::Localised(m) => m
-                .get(lang)
-                .or_else(|| m.get("en"))
-                .or_else(|| m.values().next())
-                .map(String::as_str)
-                .unwrap_or(""),
+            Text::Localised(m) => m.get(lang).or_else(|| m.get("en")).or_else(|| m.values().next()).map(String::as_str).unwrap_or(""),
         }
     }
 

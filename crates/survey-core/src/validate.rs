@@ -1,9 +1,9 @@
 //! Answer validation, shared by the browser and the receiver. Errors are codes
 //! with parameters, never English: the UI words them in one place.
 
+use crate::json::Json;
 use crate::logic::walk;
 use crate::{Answer, Answers, Kind, Opt, Question, Questionnaire, Section, PREFER_NOT_TO_SAY};
-use crate::json::Json;
 
 /// Why one answer is refused. Serialises as `{"code": "too_long", "max": 500}`.
 #[derive(Debug, Clone, PartialEq)]
@@ -135,10 +135,7 @@ const STEP_TOLERANCE: f64 = 1e-9;
 /// empty grid, an unticked box) counts as no answer. Checks run in this
 /// order and the first failure is returned: required, shape (`WrongType`),
 /// then the kind's own rules.
-pub fn validate_question(
-    question: &Question,
-    answer: Option<&Answer>,
-) -> Result<(), ValidationError> {
+pub fn validate_question(question: &Question, answer: Option<&Answer>) -> Result<(), ValidationError> {
     use ValidationError as E;
     let answer = answer.filter(|a| !a.is_empty());
     let Some(answer) = answer else {
@@ -153,13 +150,7 @@ pub fn validate_question(
         (Kind::Info, _) => wrong("nothing"),
         (Kind::Consent, Answer::Bool(_)) => Ok(()), // non-empty, so `true`
         (Kind::Consent, _) => wrong("true/false"),
-        (
-            Kind::Single {
-                options,
-                prefer_not_to_say,
-            },
-            Answer::Text(v),
-        ) => {
+        (Kind::Single { options, prefer_not_to_say }, Answer::Text(v)) => {
             if is_option(options, v) || (*prefer_not_to_say && v == PREFER_NOT_TO_SAY) {
                 Ok(())
             } else {
@@ -167,21 +158,9 @@ pub fn validate_question(
             }
         }
         (Kind::Single { .. }, _) => wrong("text"),
-        (
-            Kind::Likert {
-                scale,
-                statements,
-                prefer_not_to_say,
-            },
-            Answer::Grid(grid),
-        ) => {
-            if let Some(unknown) = grid
-                .keys()
-                .find(|k| !statements.iter().any(|s| &s.id == *k))
-            {
-                return Err(E::UnknownStatement {
-                    statement: unknown.clone(),
-                });
+        (Kind::Likert { scale, statements, prefer_not_to_say }, Answer::Grid(grid)) => {
+            if let Some(unknown) = grid.keys().find(|k| !statements.iter().any(|s| &s.id == *k)) {
+                return Err(E::UnknownStatement { statement: unknown.clone() });
             }
             // Statement order, so the first complaint is the first row shown.
             for s in statements {
@@ -191,11 +170,7 @@ pub fn validate_question(
                     }
                 }
             }
-            let missing: Vec<String> = statements
-                .iter()
-                .filter(|s| !grid.contains_key(&s.id))
-                .map(|s| s.id.clone())
-                .collect();
+            let missing: Vec<String> = statements.iter().filter(|s| !grid.contains_key(&s.id)).map(|s| s.id.clone()).collect();
             if question.required && !missing.is_empty() {
                 return Err(E::Incomplete { missing });
             }
@@ -249,25 +224,13 @@ pub fn validate_question(
             Ok(())
         }
         (Kind::Rating { .. } | Kind::Number { .. }, _) => wrong("number"),
-        (
-            Kind::ShortText {
-                min_length,
-                max_length,
-            }
-            | Kind::LongText {
-                min_length,
-                max_length,
-            },
-            Answer::Text(t),
-        ) => {
+        (Kind::ShortText { min_length, max_length } | Kind::LongText { min_length, max_length }, Answer::Text(t)) => {
             // Characters, not bytes: "é" is one. Surrounding spaces do not
             // count towards the minimum but do take up room. A redaction tag
             // counts as one char (see `checked_len`), so the receiver accepts
             // what the browser accepted before redacting.
             let (len, tagged) = crate::anon::checked_len(t);
-            if let Some(min) = min_length
-                .filter(|m| !tagged && (crate::anon::checked_len(t.trim()).0 as u64) < u64::from(*m))
-            {
+            if let Some(min) = min_length.filter(|m| !tagged && (crate::anon::checked_len(t.trim()).0 as u64) < u64::from(*m)) {
                 return Err(E::TooShort { min });
             }
             if len as u64 > u64::from(*max_length) {
@@ -285,24 +248,12 @@ fn is_option(options: &[Opt], value: &str) -> bool {
 
 /// Checks the shown questions of one section, in order. A hidden section has
 /// nothing to check.
-pub fn validate_section(
-    q: &Questionnaire,
-    section: &Section,
-    answers: &Answers,
-) -> Vec<FieldError> {
+pub fn validate_section(q: &Questionnaire, section: &Section, answers: &Answers) -> Vec<FieldError> {
     let mut errors = Vec::new();
-    let upto = q
-        .sections
-        .iter()
-        .position(|s| s.id == section.id)
-        .map_or(0, |i| i + 1);
+    let upto = q.sections.iter().position(|s| s.id == section.id).map_or(0, |i| i + 1);
     walk(&q.sections[..upto], answers, |s, question, shown| {
         if shown && s.id == section.id {
-            push(
-                &mut errors,
-                question,
-                validate_question(question, answers.get(&question.id)),
-            );
+            push(&mut errors, question, validate_question(question, answers.get(&question.id)));
         }
     });
     errors
@@ -329,19 +280,13 @@ pub fn validate_all(q: &Questionnaire, answers: &Answers) -> Vec<FieldError> {
         push(&mut errors, question, result);
     });
     for id in answers.keys().filter(|id| !known.contains(id.as_str())) {
-        errors.push(FieldError {
-            question: id.clone(),
-            error: ValidationError::UnknownQuestion,
-        });
+        errors.push(FieldError { question: id.clone(), error: ValidationError::UnknownQuestion });
     }
     errors
 }
 
 fn push(errors: &mut Vec<FieldError>, question: &Question, result: Result<(), ValidationError>) {
     if let Err(error) = result {
-        errors.push(FieldError {
-            question: question.id.clone(),
-            error,
-        });
+        errors.push(FieldError { question: question.id.clone(), error });
     }
 }

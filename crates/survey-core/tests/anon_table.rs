@@ -261,9 +261,7 @@ fn known_limits() {
     let d = Detector::default();
     // Missed: names without a title, lower-case titles, handles without "@",
     // phone numbers without a leading 0 or +, spelled-out numbers.
-    for t in
-        ["Sarah from my group said", "dr smith was late", "insta: jdoe_med", "7700 900123", "oh seven seven double oh"]
-    {
+    for t in ["Sarah from my group said", "dr smith was late", "insta: jdoe_med", "7700 900123", "oh seven seven double oh"] {
         assert_eq!(kinds(&d, t), [] as [IdentifierKind; 0], "{t}");
     }
     // Over-caught: an ISBN-10 uses the same mod-11 check as an NHS number, and

@@ -90,20 +90,10 @@ fn each_reason_on_its_own() {
         (r#"{"opt":"b"}"#, r#"{}"#, 0, 1),          // option removed
         (r#"{"opt":"a"}"#, r#"{"opt":"a"}"#, 1, 0),
         (r#"{"grid":{"old":"1","more":"3"}}"#, r#"{}"#, 0, 1), // statement gone, scale point 3 gone
-        (
-            r#"{"grid":{"more":"2","nope":"1"}}"#,
-            r#"{"grid":{"more":"2"}}"#,
-            1,
-            0,
-        ),
+        (r#"{"grid":{"more":"2","nope":"1"}}"#, r#"{"grid":{"more":"2"}}"#, 1, 0),
         (r#"{"n":7}"#, r#"{}"#, 0, 1),     // out of the new range
         (r#"{"keep":""}"#, r#"{}"#, 0, 0), // empty: nothing to carry, not counted
-        (
-            r#"{"many":["x","y","z"]}"#,
-            r#"{"many":["x","y","z"]}"#,
-            1,
-            0,
-        ),
+        (r#"{"many":["x","y","z"]}"#, r#"{"many":["x","y","z"]}"#, 1, 0),
         (r#"{"many":["w"]}"#, r#"{}"#, 0, 1),
     ];
     for (given, kept, k, d) in cases {
@@ -115,10 +105,7 @@ fn each_reason_on_its_own() {
 
 #[test]
 fn same_version_keeps_everything_valid() {
-    let q = Questionnaire::from_json(include_str!(
-        "../../../public/questionnaires/balint-end-of-cohort.json"
-    ))
-    .unwrap();
+    let q = Questionnaire::from_json(include_str!("../../../public/questionnaires/balint-end-of-cohort.json")).unwrap();
     let a = answers(
         r#"{"group":"prefer_not_to_say","sessions":2,"attendance_barriers":"Placements",
             "agreement":{"safe":"5","anxious":"prefer_not_to_say"},"recommend":10,"consent":true}"#,
@@ -142,10 +129,7 @@ fn draft_round_trips_and_junk_is_refused() {
 
     let bad_json = [r#"{"questionnaire_id":"mig""#, "", "not json", "{'a':1}"];
     for junk in bad_json {
-        assert!(
-            matches!(Draft::from_json(junk), Err(DraftError::Json(_))),
-            "{junk:?}"
-        );
+        assert!(matches!(Draft::from_json(junk), Err(DraftError::Json(_))), "{junk:?}");
     }
     let wrong_shape = [
         "null",
@@ -156,14 +140,8 @@ fn draft_round_trips_and_junk_is_refused() {
         r#"{"questionnaire_id":1,"questionnaire_version":"1","answers":{},"page":0,"saved_at":0}"#,
     ];
     for junk in wrong_shape {
-        assert!(
-            matches!(Draft::from_json(junk), Err(DraftError::Shape(_))),
-            "{junk:?}"
-        );
+        assert!(matches!(Draft::from_json(junk), Err(DraftError::Shape(_))), "{junk:?}");
     }
     let e = Draft::from_json("null").unwrap_err();
-    assert!(
-        e.to_string().starts_with("draft has the wrong shape: "),
-        "{e}"
-    );
+    assert!(e.to_string().starts_with("draft has the wrong shape: "), "{e}");
 }

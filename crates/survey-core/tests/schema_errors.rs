@@ -7,9 +7,7 @@ const DEFAULT: &str = include_str!("../../../public/questionnaires/balint-end-of
 
 /// A one-section questionnaire holding `questions` (a JSON array body).
 fn with_questions(questions: &str) -> String {
-    format!(
-        r#"{{"id":"t","version":"1","title":"T","sections":[{{"id":"s","title":"S","questions":[{questions}]}}]}}"#
-    )
+    format!(r#"{{"id":"t","version":"1","title":"T","sections":[{{"id":"s","title":"S","questions":[{questions}]}}]}}"#)
 }
 
 const Q1: &str = r#"{"id":"q1","type":"single","text":"Q1","options":[{"value":"a","label":"A"}]}"#;
@@ -77,16 +75,12 @@ fn every_variant_has_a_precise_message() {
             r#"question "q1": "options" is needed for a single question"#,
         ),
         (
-            with_questions(
-                r#"{"id":"q1","type":"likert","text":"Q","scale":[{"value":"1","label":"No"}]}"#,
-            ),
+            with_questions(r#"{"id":"q1","type":"likert","text":"Q","scale":[{"value":"1","label":"No"}]}"#),
             |e| matches!(e, SchemaError::Missing { .. }),
             r#"question "q1": "statements" is needed for a likert question"#,
         ),
         (
-            with_questions(
-                r#"{"id":"q1","type":"number","text":"Q","options":[{"value":"a","label":"A"}]}"#,
-            ),
+            with_questions(r#"{"id":"q1","type":"number","text":"Q","options":[{"value":"a","label":"A"}]}"#),
             |e| matches!(e, SchemaError::NotApplicable { .. }),
             r#"question "q1": "options" does not apply to a number question"#,
         ),
@@ -101,9 +95,7 @@ fn every_variant_has_a_precise_message() {
             r#"question "q7": min 5 is greater than max 3"#,
         ),
         (
-            with_questions(
-                r#"{"id":"q7","type":"short_text","text":"Q","min_length":10,"max_length":4}"#,
-            ),
+            with_questions(r#"{"id":"q7","type":"short_text","text":"Q","min_length":10,"max_length":4}"#),
             |e| matches!(e, SchemaError::MinGreaterThanMax { .. }),
             r#"question "q7": min 10 is greater than max 4"#,
         ),
@@ -130,9 +122,7 @@ fn every_variant_has_a_precise_message() {
             r#"question "q1": option value "prefer_not_to_say" is empty or reserved"#,
         ),
         (
-            with_questions(
-                r#"{"id":"q1","type":"multiple","text":"Q","options":[{"value":"a","label":"A"},{"value":"a","label":"B"}]}"#,
-            ),
+            with_questions(r#"{"id":"q1","type":"multiple","text":"Q","options":[{"value":"a","label":"A"},{"value":"a","label":"B"}]}"#),
             |e| matches!(e, SchemaError::DuplicateOption { .. }),
             r#"question "q1": option value "a" is used more than once"#,
         ),
@@ -144,16 +134,12 @@ fn every_variant_has_a_precise_message() {
             r#"question "q2": show_if refers to unknown question "nope""#,
         ),
         (
-            with_questions(&format!(
-                r#"{{"id":"q0","type":"short_text","text":"Q","show_if":{{"question":"q1","equals":"a"}}}},{Q1}"#
-            )),
+            with_questions(&format!(r#"{{"id":"q0","type":"short_text","text":"Q","show_if":{{"question":"q1","equals":"a"}}}},{Q1}"#)),
             |e| matches!(e, SchemaError::LaterReference { .. }),
             r#"question "q0": show_if refers to "q1", which does not come before it"#,
         ),
         (
-            with_questions(&format!(
-                r#"{Q1},{{"id":"q2","type":"short_text","text":"Q","show_if":{{"question":"q1","lt":3}}}}"#
-            )),
+            with_questions(&format!(r#"{Q1},{{"id":"q2","type":"short_text","text":"Q","show_if":{{"question":"q1","lt":3}}}}"#)),
             |e| matches!(e, SchemaError::BadCondition { .. }),
             r#"question "q2": show_if compares "q1" as a number, but it is a single question"#,
         ),
@@ -179,16 +165,12 @@ fn every_variant_has_a_precise_message() {
             r#"question "q2": show_if uses "statement" but "q1" is not a likert question"#,
         ),
         (
-            with_questions(&format!(
-                r#"{Q1},{{"id":"q2","type":"short_text","text":"Q","show_if":{{"all":[]}}}}"#
-            )),
+            with_questions(&format!(r#"{Q1},{{"id":"q2","type":"short_text","text":"Q","show_if":{{"all":[]}}}}"#)),
             |e| matches!(e, SchemaError::BadCondition { .. }),
             r#"question "q2": show_if has an empty all/any list"#,
         ),
         (
-            with_questions(&format!(
-                r#"{Q1},{{"id":"q2","type":"short_text","text":"Q","show_if":{{"question":"q1","equals":"A"}}}}"#
-            )),
+            with_questions(&format!(r#"{Q1},{{"id":"q2","type":"short_text","text":"Q","show_if":{{"question":"q1","equals":"A"}}}}"#)),
             |e| matches!(e, SchemaError::BadCondition { .. }),
             r#"question "q2": show_if compares "q1" with "A", which is not one of its options"#,
         ),
@@ -215,10 +197,7 @@ fn section_conditions_name_the_section() {
             {{"id":"two","title":"Two","show_if":{{"question":"q9","equals":"a"}},"questions":[
                 {{"id":"q9","type":"short_text","text":"Q"}}]}}]}}"#
     );
-    assert_eq!(
-        error(&json).to_string(),
-        r#"section "two": show_if refers to "q9", which does not come before it"#
-    );
+    assert_eq!(error(&json).to_string(), r#"section "two": show_if refers to "q9", which does not come before it"#);
 }
 
 #[test]
@@ -231,9 +210,7 @@ fn a_known_statement_condition_loads() {
 
 #[test]
 fn a_question_cannot_depend_on_itself() {
-    let json = with_questions(
-        r#"{"id":"q1","type":"short_text","text":"Q","show_if":{"question":"q1","answered":true}}"#,
-    );
+    let json = with_questions(r#"{"id":"q1","type":"short_text","text":"Q","show_if":{"question":"q1","answered":true}}"#);
     assert!(matches!(error(&json), SchemaError::LaterReference { .. }));
 }
 
@@ -245,78 +222,34 @@ fn default_questionnaire_loads_and_has_the_required_questions() {
 
     let group = q.question("group").expect("group");
     assert!(group.required);
-    assert!(
-        matches!(&group.kind, Kind::Single { options, prefer_not_to_say: true } if options.len() >= 2)
-    );
+    assert!(matches!(&group.kind, Kind::Single { options, prefer_not_to_say: true } if options.len() >= 2));
 
     let sessions = q.question("sessions").expect("sessions");
-    assert_eq!(
-        sessions.kind,
-        Kind::Number {
-            min: Some(0.0),
-            max: Some(6.0),
-            step: Some(1.0)
-        }
-    );
+    assert_eq!(sessions.kind, Kind::Number { min: Some(0.0), max: Some(6.0), step: Some(1.0) });
 
     let overall = q.question("overall").expect("overall");
     assert!(matches!(&overall.kind, Kind::Single { options, .. } if options.len() == 5));
 
     let agreement = q.question("agreement").expect("agreement");
-    let Kind::Likert {
-        scale,
-        statements,
-        prefer_not_to_say,
-    } = &agreement.kind
-    else {
+    let Kind::Likert { scale, statements, prefer_not_to_say } = &agreement.kind else {
         panic!("agreement is {:?}", agreement.kind);
     };
     assert_eq!(scale.len(), 5);
     assert!(prefer_not_to_say);
     let ids: Vec<&str> = statements.iter().map(|s| s.id.as_str()).collect();
-    assert_eq!(
-        ids,
-        [
-            "safe",
-            "learned",
-            "community",
-            "pace",
-            "facilitation",
-            "anxious",
-            "ethics",
-            "timetable"
-        ]
-    );
-    let reversed: Vec<&str> = statements
-        .iter()
-        .filter(|s| s.reverse)
-        .map(|s| s.id.as_str())
-        .collect();
+    assert_eq!(ids, ["safe", "learned", "community", "pace", "facilitation", "anxious", "ethics", "timetable"]);
+    let reversed: Vec<&str> = statements.iter().filter(|s| s.reverse).map(|s| s.id.as_str()).collect();
     assert_eq!(reversed, ["anxious"]);
 
     let recommend = q.question("recommend").expect("recommend");
-    assert!(matches!(
-        recommend.kind,
-        Kind::Rating {
-            min: 0,
-            max: 10,
-            ..
-        }
-    ));
+    assert!(matches!(recommend.kind, Kind::Rating { min: 0, max: 10, .. }));
 
-    let open: Vec<&str> = q
-        .questions()
-        .filter(|(_, q)| matches!(q.kind, Kind::LongText { .. }) && q.show_if.is_none())
-        .map(|(_, q)| q.id.as_str())
-        .collect();
+    let open: Vec<&str> =
+        q.questions().filter(|(_, q)| matches!(q.kind, Kind::LongText { .. }) && q.show_if.is_none()).map(|(_, q)| q.id.as_str()).collect();
     assert_eq!(open, ["valued", "change", "participation", "other"]);
 
     let (last_section, last) = q.questions().last().expect("questions");
     assert_eq!(last.kind, Kind::Consent);
     assert!(last.required);
-    assert_eq!(
-        last_section.questions.len(),
-        1,
-        "consent stands alone on the last page"
-    );
+    assert_eq!(last_section.questions.len(), 1, "consent stands alone on the last page");
 }

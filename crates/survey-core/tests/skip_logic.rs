@@ -11,10 +11,7 @@ fn answers(json: &str) -> Answers {
 
 /// Whether question `id` is shown for `json` answers.
 fn shown(q: &Questionnaire, id: &str, json: &str) -> bool {
-    let (section, question) = q
-        .questions()
-        .find(|(_, q)| q.id == id)
-        .unwrap_or_else(|| panic!("no {id}"));
+    let (section, question) = q.questions().find(|(_, q)| q.id == id).unwrap_or_else(|| panic!("no {id}"));
     q.question_shown(section, question, &answers(json))
 }
 
@@ -48,17 +45,12 @@ fn shown_answers_drops_hidden_info_unknown_and_empty() {
     );
     assert_eq!(
         q.shown_answers(&given),
-        answers(
-            r#"{"group":"thursday","sessions":5,"change":"More sessions","consent":true,"recommend":7}"#
-        )
+        answers(r#"{"group":"thursday","sessions":5,"change":"More sessions","consent":true,"recommend":7}"#)
     );
     // Going back and lowering the count brings the answer back.
     let mut lowered = given.clone();
     lowered.insert("sessions".into(), survey_core::Answer::Number(2.0));
-    assert_eq!(
-        q.shown_answers(&lowered)["attendance_barriers"],
-        given["attendance_barriers"]
-    );
+    assert_eq!(q.shown_answers(&lowered)["attendance_barriers"], given["attendance_barriers"]);
 }
 
 /// A -> B -> C chains, a section condition, and every operator.
@@ -110,10 +102,7 @@ fn chains_collapse_when_an_earlier_answer_changes() {
     }
     assert!(shown(&q, "c_not", changed));
     assert!(!q.section_shown(&q.sections[1], &answers(changed)));
-    assert!(
-        q.section_shown(&q.sections[2], &answers(changed)),
-        "s3 has no condition of its own"
-    );
+    assert!(q.section_shown(&q.sections[2], &answers(changed)), "s3 has no condition of its own");
     assert_eq!(q.shown_answers(&answers(changed)), answers(r#"{"a":"no"}"#));
 
     // A blank answer is no answer.
@@ -131,54 +120,18 @@ fn operators() {
         (r#"{"question":"a","equals":"yes"}"#, r#"{"a":"yes"}"#, true),
         (r#"{"question":"a","equals":"yes"}"#, r#"{"a":"no"}"#, false),
         (r#"{"question":"a","equals":"yes"}"#, r#"{}"#, false),
-        (
-            r#"{"question":"many","equals":"x"}"#,
-            r#"{"many":["x"]}"#,
-            false,
-        ),
-        (
-            r#"{"question":"many","equals":["y","x"]}"#,
-            r#"{"many":["x","y"]}"#,
-            true,
-        ),
-        (
-            r#"{"question":"many","equals":["x"]}"#,
-            r#"{"many":["x","y"]}"#,
-            false,
-        ),
-        (
-            r#"{"question":"tick","equals":true}"#,
-            r#"{"tick":true}"#,
-            true,
-        ),
-        (
-            r#"{"question":"tick","equals":true}"#,
-            r#"{"tick":false}"#,
-            false,
-        ),
-        (
-            r#"{"question":"a","not_equals":"yes"}"#,
-            r#"{"a":"no"}"#,
-            true,
-        ),
-        (
-            r#"{"question":"a","not_equals":"yes"}"#,
-            r#"{"a":"yes"}"#,
-            false,
-        ),
+        (r#"{"question":"many","equals":"x"}"#, r#"{"many":["x"]}"#, false),
+        (r#"{"question":"many","equals":["y","x"]}"#, r#"{"many":["x","y"]}"#, true),
+        (r#"{"question":"many","equals":["x"]}"#, r#"{"many":["x","y"]}"#, false),
+        (r#"{"question":"tick","equals":true}"#, r#"{"tick":true}"#, true),
+        (r#"{"question":"tick","equals":true}"#, r#"{"tick":false}"#, false),
+        (r#"{"question":"a","not_equals":"yes"}"#, r#"{"a":"no"}"#, true),
+        (r#"{"question":"a","not_equals":"yes"}"#, r#"{"a":"yes"}"#, false),
         (r#"{"question":"a","not_equals":"yes"}"#, r#"{}"#, true),
         (r#"{"question":"n","not_equals":"4"}"#, r#"{"n":4}"#, true),
         // one_of
-        (
-            r#"{"question":"a","one_of":["yes","no"]}"#,
-            r#"{"a":"yes"}"#,
-            true,
-        ),
-        (
-            r#"{"question":"a","one_of":["no"]}"#,
-            r#"{"a":"yes"}"#,
-            false,
-        ),
+        (r#"{"question":"a","one_of":["yes","no"]}"#, r#"{"a":"yes"}"#, true),
+        (r#"{"question":"a","one_of":["no"]}"#, r#"{"a":"yes"}"#, false),
         (r#"{"question":"a","one_of":["yes"]}"#, r#"{}"#, false),
         // numeric comparisons, strict and not
         (r#"{"question":"n","lt":4}"#, r#"{"n":3}"#, true),
@@ -192,95 +145,27 @@ fn operators() {
         (r#"{"question":"n","gte":0}"#, r#"{}"#, false),
         (r#"{"question":"n","lt":10}"#, r#"{}"#, false),
         // includes
-        (
-            r#"{"question":"many","includes":"y"}"#,
-            r#"{"many":["x","y"]}"#,
-            true,
-        ),
-        (
-            r#"{"question":"many","includes":"z"}"#,
-            r#"{"many":["x","y"]}"#,
-            false,
-        ),
-        (
-            r#"{"question":"many","includes":"z"}"#,
-            r#"{"many":[]}"#,
-            false,
-        ),
+        (r#"{"question":"many","includes":"y"}"#, r#"{"many":["x","y"]}"#, true),
+        (r#"{"question":"many","includes":"z"}"#, r#"{"many":["x","y"]}"#, false),
+        (r#"{"question":"many","includes":"z"}"#, r#"{"many":[]}"#, false),
         // answered
-        (
-            r#"{"question":"many","answered":true}"#,
-            r#"{"many":[]}"#,
-            false,
-        ),
-        (
-            r#"{"question":"many","answered":false}"#,
-            r#"{"many":[]}"#,
-            true,
-        ),
+        (r#"{"question":"many","answered":true}"#, r#"{"many":[]}"#, false),
+        (r#"{"question":"many","answered":false}"#, r#"{"many":[]}"#, true),
         (r#"{"question":"n","answered":true}"#, r#"{"n":0}"#, true),
-        (
-            r#"{"question":"tick","answered":true}"#,
-            r#"{"tick":false}"#,
-            false,
-        ),
+        (r#"{"question":"tick","answered":true}"#, r#"{"tick":false}"#, false),
         // likert statements
-        (
-            r#"{"question":"grid","statement":"safe","equals":"1"}"#,
-            r#"{"grid":{"safe":"1"}}"#,
-            true,
-        ),
-        (
-            r#"{"question":"grid","statement":"safe","equals":"1"}"#,
-            r#"{"grid":{"calm":"1"}}"#,
-            false,
-        ),
-        (
-            r#"{"question":"grid","statement":"safe","answered":true}"#,
-            r#"{"grid":{"calm":"1"}}"#,
-            false,
-        ),
-        (
-            r#"{"question":"grid","statement":"safe","answered":true}"#,
-            r#"{"grid":{"safe":"prefer_not_to_say"}}"#,
-            true,
-        ),
-        (
-            r#"{"question":"grid","statement":"safe","not_equals":"3"}"#,
-            r#"{}"#,
-            true,
-        ),
-        (
-            r#"{"question":"grid","answered":true}"#,
-            r#"{"grid":{"calm":"1"}}"#,
-            true,
-        ),
+        (r#"{"question":"grid","statement":"safe","equals":"1"}"#, r#"{"grid":{"safe":"1"}}"#, true),
+        (r#"{"question":"grid","statement":"safe","equals":"1"}"#, r#"{"grid":{"calm":"1"}}"#, false),
+        (r#"{"question":"grid","statement":"safe","answered":true}"#, r#"{"grid":{"calm":"1"}}"#, false),
+        (r#"{"question":"grid","statement":"safe","answered":true}"#, r#"{"grid":{"safe":"prefer_not_to_say"}}"#, true),
+        (r#"{"question":"grid","statement":"safe","not_equals":"3"}"#, r#"{}"#, true),
+        (r#"{"question":"grid","answered":true}"#, r#"{"grid":{"calm":"1"}}"#, true),
         // combinators
-        (
-            r#"{"all":[{"question":"a","equals":"yes"},{"question":"n","gt":1}]}"#,
-            r#"{"a":"yes","n":2}"#,
-            true,
-        ),
-        (
-            r#"{"all":[{"question":"a","equals":"yes"},{"question":"n","gt":1}]}"#,
-            r#"{"a":"yes","n":1}"#,
-            false,
-        ),
-        (
-            r#"{"any":[{"question":"a","equals":"yes"},{"question":"n","gt":1}]}"#,
-            r#"{"a":"no","n":2}"#,
-            true,
-        ),
-        (
-            r#"{"any":[{"question":"a","equals":"yes"},{"question":"n","gt":1}]}"#,
-            r#"{"a":"no"}"#,
-            false,
-        ),
-        (
-            r#"{"not":{"question":"a","equals":"yes"}}"#,
-            r#"{"a":"yes"}"#,
-            false,
-        ),
+        (r#"{"all":[{"question":"a","equals":"yes"},{"question":"n","gt":1}]}"#, r#"{"a":"yes","n":2}"#, true),
+        (r#"{"all":[{"question":"a","equals":"yes"},{"question":"n","gt":1}]}"#, r#"{"a":"yes","n":1}"#, false),
+        (r#"{"any":[{"question":"a","equals":"yes"},{"question":"n","gt":1}]}"#, r#"{"a":"no","n":2}"#, true),
+        (r#"{"any":[{"question":"a","equals":"yes"},{"question":"n","gt":1}]}"#, r#"{"a":"no"}"#, false),
+        (r#"{"not":{"question":"a","equals":"yes"}}"#, r#"{"a":"yes"}"#, false),
         (r#"{"not":{"question":"a","equals":"yes"}}"#, r#"{}"#, true),
         (
             r#"{"any":[{"not":{"question":"a","answered":true}},{"all":[{"question":"many","includes":"x"},{"question":"n","lte":0}]}]}"#,
@@ -299,21 +184,10 @@ fn operators() {
         assert_ne!(json, FORM);
         let q = Questionnaire::from_json(&json).unwrap_or_else(|e| panic!("{cond}: {e}"));
         let f = q.question("f").unwrap();
-        assert_eq!(
-            is_shown(f.show_if.as_ref(), &answers(given)),
-            expected,
-            "{cond} with {given}"
-        );
-        assert_eq!(
-            shown(&q, "f", given),
-            expected,
-            "{cond} with {given} (in place)"
-        );
+        assert_eq!(is_shown(f.show_if.as_ref(), &answers(given)), expected, "{cond} with {given}");
+        assert_eq!(shown(&q, "f", given), expected, "{cond} with {given} (in place)");
     }
-    assert!(
-        is_shown(None, &Answers::new()),
-        "no condition: always shown"
-    );
+    assert!(is_shown(None, &Answers::new()), "no condition: always shown");
 }
 
 #[test]
@@ -321,19 +195,12 @@ fn likert_statement_condition_in_place() {
     let q = Questionnaire::from_json(FORM).unwrap();
     assert!(shown(&q, "unsafe", r#"{"grid":{"safe":"2","calm":"3"}}"#));
     assert!(!shown(&q, "unsafe", r#"{"grid":{"safe":"3","calm":"1"}}"#));
-    assert!(!shown(
-        &q,
-        "unsafe",
-        r#"{"grid":{"safe":"prefer_not_to_say"}}"#
-    ));
+    assert!(!shown(&q, "unsafe", r#"{"grid":{"safe":"prefer_not_to_say"}}"#));
     assert!(!shown(&q, "unsafe", r#"{}"#));
 }
 
 #[test]
 fn info_answers_are_never_carried_and_never_steer() {
     let q = Questionnaire::from_json(FORM).unwrap();
-    assert_eq!(
-        q.shown_answers(&answers(r#"{"note":"x","a":"no"}"#)),
-        answers(r#"{"a":"no"}"#)
-    );
+    assert_eq!(q.shown_answers(&answers(r#"{"note":"x","a":"no"}"#)), answers(r#"{"a":"no"}"#));
 }

@@ -66,73 +66,29 @@ fn cases() -> Vec<(&'static str, &'static str, Option<E>)> {
         ("group", r#""A""#, Some(E::NotAnOption { value: s("A") })),
         ("group", r#"["a"]"#, wrong("text")),
         ("colour", "", None),
-        (
-            "colour",
-            r#""prefer_not_to_say""#,
-            Some(E::NotAnOption {
-                value: s("prefer_not_to_say"),
-            }),
-        ),
+        ("colour", r#""prefer_not_to_say""#, Some(E::NotAnOption { value: s("prefer_not_to_say") })),
         ("colour", "1", wrong("text")),
         // likert, required, with prefer-not-to-say
         ("grid", "", Some(E::Required)),
         ("grid", "{}", Some(E::Required)),
         ("grid", r#"{"x":"1","y":"3","z":"prefer_not_to_say"}"#, None),
-        (
-            "grid",
-            r#"{"x":"1","z":"2"}"#,
-            Some(E::Incomplete {
-                missing: vec![s("y")],
-            }),
-        ),
-        (
-            "grid",
-            r#"{"x":"1"}"#,
-            Some(E::Incomplete {
-                missing: vec![s("y"), s("z")],
-            }),
-        ),
-        (
-            "grid",
-            r#"{"x":"1","y":"1","z":"1","w":"1"}"#,
-            Some(E::UnknownStatement { statement: s("w") }),
-        ),
-        (
-            "grid",
-            r#"{"x":"1","y":"4","z":"1"}"#,
-            Some(E::NotAnOption { value: s("4") }),
-        ),
+        ("grid", r#"{"x":"1","z":"2"}"#, Some(E::Incomplete { missing: vec![s("y")] })),
+        ("grid", r#"{"x":"1"}"#, Some(E::Incomplete { missing: vec![s("y"), s("z")] })),
+        ("grid", r#"{"x":"1","y":"1","z":"1","w":"1"}"#, Some(E::UnknownStatement { statement: s("w") })),
+        ("grid", r#"{"x":"1","y":"4","z":"1"}"#, Some(E::NotAnOption { value: s("4") })),
         ("grid", r#""1""#, wrong("object")),
         // likert, optional, no prefer-not-to-say: partial is fine
         ("grid_opt", r#"{"y":"2"}"#, None),
-        (
-            "grid_opt",
-            r#"{"y":"prefer_not_to_say"}"#,
-            Some(E::NotAnOption {
-                value: s("prefer_not_to_say"),
-            }),
-        ),
+        ("grid_opt", r#"{"y":"prefer_not_to_say"}"#, Some(E::NotAnOption { value: s("prefer_not_to_say") })),
         // multiple, optional, 2..=3
         ("pick", "", None),
         ("pick", "[]", None),
         ("pick", r#"["a","c"]"#, None),
         ("pick", r#"["a","b","d"]"#, None),
         ("pick", r#"["a"]"#, Some(E::TooFewSelections { min: 2 })),
-        (
-            "pick",
-            r#"["a","b","c","d"]"#,
-            Some(E::TooManySelections { max: 3 }),
-        ),
-        (
-            "pick",
-            r#"["a","a"]"#,
-            Some(E::DuplicateSelection { value: s("a") }),
-        ),
-        (
-            "pick",
-            r#"["a","e"]"#,
-            Some(E::NotAnOption { value: s("e") }),
-        ),
+        ("pick", r#"["a","b","c","d"]"#, Some(E::TooManySelections { max: 3 })),
+        ("pick", r#"["a","a"]"#, Some(E::DuplicateSelection { value: s("a") })),
+        ("pick", r#"["a","e"]"#, Some(E::NotAnOption { value: s("e") })),
         ("pick", r#""a""#, wrong("list")),
         ("pick_req", "[]", Some(E::Required)),
         ("pick_req", r#"["b"]"#, None),
@@ -220,10 +176,7 @@ const CODES: usize = 17;
 fn every_code_is_exercised() {
     let q = Questionnaire::from_json(BRANCHING).unwrap();
     let receiver = validate_all(&q, &answers(r#"{"role":"staff","year":3,"zzz":"x"}"#));
-    let mut seen: Vec<&str> = cases()
-        .iter()
-        .filter_map(|(_, _, e)| e.as_ref().map(code))
-        .collect();
+    let mut seen: Vec<&str> = cases().iter().filter_map(|(_, _, e)| e.as_ref().map(code)).collect();
     seen.extend(receiver.iter().map(|f| code(&f.error)));
     seen.sort_unstable();
     seen.dedup();
@@ -237,28 +190,11 @@ fn every_code_is_exercised() {
 
 #[test]
 fn errors_serialise_as_codes() {
-    let e = FieldError {
-        question: "essay".into(),
-        error: E::TooLong { max: 500 },
-    };
-    assert_eq!(
-        e.to_json().to_text(),
-        r#"{"question":"essay","code":"too_long","max":500}"#
-    );
-    let e = FieldError {
-        question: "q".into(),
-        error: E::WrongType {
-            expected: "nothing",
-        },
-    };
-    assert_eq!(
-        e.to_json().to_text(),
-        r#"{"question":"q","code":"wrong_type","expected":"nothing"}"#
-    );
-    assert_eq!(
-        E::NotShown.to_json().to_text(),
-        r#"{"code":"not_shown"}"#
-    );
+    let e = FieldError { question: "essay".into(), error: E::TooLong { max: 500 } };
+    assert_eq!(e.to_json().to_text(), r#"{"question":"essay","code":"too_long","max":500}"#);
+    let e = FieldError { question: "q".into(), error: E::WrongType { expected: "nothing" } };
+    assert_eq!(e.to_json().to_text(), r#"{"question":"q","code":"wrong_type","expected":"nothing"}"#);
+    assert_eq!(E::NotShown.to_json().to_text(), r#"{"code":"not_shown"}"#);
 }
 
 const BRANCHING: &str = r#"{
@@ -281,10 +217,7 @@ const BRANCHING: &str = r#"{
 }"#;
 
 fn field(question: &str, error: E) -> FieldError {
-    FieldError {
-        question: question.into(),
-        error,
-    }
+    FieldError { question: question.into(), error }
 }
 
 #[test]
@@ -293,31 +226,16 @@ fn section_checks_only_shown_questions_in_order() {
     let [s1, s2, s3] = [&q.sections[0], &q.sections[1], &q.sections[2]];
 
     // Nothing answered: role is required, year is hidden (role is not student).
-    assert_eq!(
-        validate_section(&q, s1, &Answers::new()),
-        vec![field("role", E::Required)]
-    );
+    assert_eq!(validate_section(&q, s1, &Answers::new()), vec![field("role", E::Required)]);
 
     let a = answers(r#"{"role":"student","note":"long"}"#);
-    assert_eq!(
-        validate_section(&q, s1, &a),
-        vec![
-            field("year", E::Required),
-            field("note", E::TooLong { max: 3 })
-        ]
-    );
+    assert_eq!(validate_section(&q, s1, &a), vec![field("year", E::Required), field("note", E::TooLong { max: 3 })]);
     // The staff section is hidden for a student, so its required question is not asked.
     assert_eq!(validate_section(&q, s2, &a), vec![]);
-    assert_eq!(
-        validate_section(&q, s3, &a),
-        vec![field("ok", E::ConsentRequired)]
-    );
+    assert_eq!(validate_section(&q, s3, &a), vec![field("ok", E::ConsentRequired)]);
 
     let a = answers(r#"{"role":"staff"}"#);
-    assert_eq!(
-        validate_section(&q, s2, &a),
-        vec![field("dept", E::Required)]
-    );
+    assert_eq!(validate_section(&q, s2, &a), vec![field("dept", E::Required)]);
 }
 
 #[test]
@@ -326,12 +244,7 @@ fn validate_all_reports_unknown_and_hidden_answers() {
     let a = answers(r#"{"role":"staff","year":3,"dept":"","zzz":"x","aaa":"","ok":true}"#);
     assert_eq!(
         validate_all(&q, &a),
-        vec![
-            field("year", E::NotShown),
-            field("dept", E::Required),
-            field("aaa", E::UnknownQuestion),
-            field("zzz", E::UnknownQuestion),
-        ]
+        vec![field("year", E::NotShown), field("dept", E::Required), field("aaa", E::UnknownQuestion), field("zzz", E::UnknownQuestion),]
     );
 
     // An empty answer to a hidden question is harmless.
@@ -343,12 +256,7 @@ fn validate_all_reports_unknown_and_hidden_answers() {
     assert_eq!(
         validate_all(&q, &a),
         vec![
-            field(
-                "role",
-                E::NotAnOption {
-                    value: "other".into()
-                }
-            ),
+            field("role", E::NotAnOption { value: "other".into() }),
             field("note", E::WrongType { expected: "text" }),
             field("ok", E::ConsentRequired),
         ]
@@ -357,10 +265,7 @@ fn validate_all_reports_unknown_and_hidden_answers() {
 
 #[test]
 fn default_questionnaire_complete_response_is_valid() {
-    let q = Questionnaire::from_json(include_str!(
-        "../../../public/questionnaires/balint-end-of-cohort.json"
-    ))
-    .unwrap();
+    let q = Questionnaire::from_json(include_str!("../../../public/questionnaires/balint-end-of-cohort.json")).unwrap();
     let a = answers(
         r#"{"group":"wednesday","sessions":5,"overall":"4",
             "agreement":{"safe":"5","learned":"4","community":"4","pace":"3","facilitation":"5",
@@ -369,9 +274,7 @@ fn default_questionnaire_complete_response_is_valid() {
     );
     assert_eq!(validate_all(&q, &a), vec![]);
     // sessions >= 4 hides the barriers question, so its answer must not be sent.
-    let a = answers(
-        r#"{"group":"wednesday","sessions":5,"attendance_barriers":"Placements","consent":true}"#,
-    );
+    let a = answers(r#"{"group":"wednesday","sessions":5,"attendance_barriers":"Placements","consent":true}"#);
     assert_eq!(
         validate_all(&q, &a),
         vec![

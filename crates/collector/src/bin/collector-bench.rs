@@ -137,10 +137,7 @@ async fn bench(args: Args) -> Result<(), String> {
     latencies.sort_unstable();
     let n = latencies.len();
     let pct = |p: usize| latencies.get((n * p / 100).min(n.saturating_sub(1))).copied().unwrap_or(0) as f64 / 1000.0;
-    println!(
-        "collector-bench: {} connections, {:.1} s, loopback, durable writes (WAL, synchronous=FULL)",
-        args.connections, elapsed
-    );
+    println!("collector-bench: {} connections, {:.1} s, loopback, durable writes (WAL, synchronous=FULL)", args.connections, elapsed);
     println!("requests: {n} ok (201), {failed} failed; rows stored: {stored}");
     println!("ingest rate: {:.0} req/s", n as f64 / elapsed);
     println!("latency: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms", pct(50), pct(99), pct(100));
@@ -151,14 +148,7 @@ async fn bench(args: Args) -> Result<(), String> {
 }
 
 /// One keep-alive connection posting until the deadline or its share of the cap.
-async fn client(
-    addr: SocketAddr,
-    task: u64,
-    seed: u64,
-    month: &str,
-    deadline: Instant,
-    max: u64,
-) -> Result<TaskResult, String> {
+async fn client(addr: SocketAddr, task: u64, seed: u64, month: &str, deadline: Instant, max: u64) -> Result<TaskResult, String> {
     let stream = TcpStream::connect(addr).await.map_err(|e| e.to_string())?;
     stream.set_nodelay(true).map_err(|e| e.to_string())?;
     let (read, mut write) = stream.into_split();

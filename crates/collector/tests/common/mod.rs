@@ -22,8 +22,7 @@ pub fn workdir() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
     let q = dir.path().join("questionnaires");
     std::fs::create_dir_all(&q).unwrap();
-    std::fs::copy(public_questionnaires().join("balint-end-of-cohort.json"), q.join("balint-end-of-cohort.json"))
-        .unwrap();
+    std::fs::copy(public_questionnaires().join("balint-end-of-cohort.json"), q.join("balint-end-of-cohort.json")).unwrap();
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     for f in ["kitchen-sink-1.json", "kitchen-sink-2.json"] {
         std::fs::copy(fixtures.join(f), q.join(f)).unwrap();
@@ -84,13 +83,7 @@ impl TestServer {
         let task = tokio::spawn(server.run(async {
             let _ = stopped.await;
         }));
-        TestServer {
-            base: format!("http://{addr}"),
-            client: reqwest::Client::new(),
-            stop: Some(stop),
-            task: Some(task),
-            _dir: None,
-        }
+        TestServer { base: format!("http://{addr}"), client: reqwest::Client::new(), stop: Some(stop), task: Some(task), _dir: None }
     }
 
     pub fn url(&self, path: &str) -> String {
