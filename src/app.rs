@@ -109,7 +109,7 @@ fn Loaded(loaded: Loaded) -> impl IntoView {
             "A new version of this questionnaire is ready. Your answers are kept.".into(),
             vec![Action::button("Use the new version", apply_update)]))}
         <Notices drafts=drafts state=state />
-        <OutboxStatus outbox=outbox />
+        <OutboxStatus outbox=outbox except=submitted />
         {move || failed.get().then(|| notice("notice notice-warning", "alert",
             "Your answers could not be stored for sending because this device's storage is full or blocked. They are still on this page: download them, or free some space and press Send again.".into(),
             vec![Action::button("Download my answers", move || Drafts::download(state))]))}
@@ -133,43 +133,58 @@ fn Loaded(loaded: Loaded) -> impl IntoView {
 fn Confirmation(outbox: Outbox, submitted: RwSignal<Option<String>>, title: String) -> impl IntoView {
     let online = use_online();
     browser::set_title(&format!("Thank you - {title}"));
-    let status = move || {
+    let item = move || {
         let id = submitted.get().unwrap_or_default();
-        if outbox.sent.with(|s| s.contains(&crate::outbox::receipt(&id))) {
-            return ("Your answers have been sent to the programme team.".to_owned(), None);
-        }
-        let item = outbox.items.with(|v| v.iter().find(|i| i.submission.submission_id == id).cloned());
-        match item {
-            Some(Item { attention: Some((status, why)), .. }) => (
-                "The survey could not accept your answers. They are kept on this device and nothing else is needed from you now. If this keeps happening, tell your programme team that the survey is not accepting answers (do not send them your answers: that would show who wrote them).".to_owned(),
-                Some(format!("The endpoint answered {status}: {why}")),
-            ),
-            Some(i) if !online.get() => (
-                "You are offline. Your answers are saved on this device and will be sent automatically when you are back online, even if you close this page now.".to_owned(),
-                (i.attempts > 0).then(|| format!("{} attempts so far; the browser reports no network.", i.attempts)),
-            ),
-            Some(i) if i.attempts > 0 => (
-                "The survey server is not available at the moment. Your answers are saved on this device and will be sent automatically, even if you close this page now.".to_owned(),
-                Some(format!("{} attempts so far; the endpoint did not answer or answered with a temporary error.", i.attempts)),
-            ),
-            _ => ("Sending your answers… They are saved on this device and will be sent automatically, even if you close this page now.".to_owned(), None),
-        }
+        outbox.items.with(|v| v.iter().find(|i| i.submission.submission_id == id).cloned())
     };
+    let sent = move || submitted.with(|id| outbox.sent.with(|s| s.contains(&crate::outbox::receipt(id.as_deref().unwrap_or("")))));
+    // Memos, so a retry that only counts an attempt neither re-creates nor
+    // re-announces the status.
+    let text = Memo::new(move |_| {
+        if sent() {
+            return "Your answers have been sent to the programme team.";
+        }
+        match item() {
+            Some(Item { attention: Some(_), .. }) => "The survey could not accept your answers. They are kept on this device, and you can download a copy for yourself. If this keeps happening, tell your programme team that the survey is not accepting answers, but do not send your answers to anyone: that would show who wrote them.",
+            Some(_) if !online.get() => "You are offline. Your answers are saved on this device and will be sent automatically when you are back online, even if you close this page now.",
+            Some(i) if i.attempts > 0 => "The survey server is not available at the moment. Your answers are saved on this device and will be sent automatically, even if you close this page now.",
+            _ => "Sending your answers… They are saved on this device and will be sent automatically, even if you close this page now.",
+        }
+    });
+    let details = Memo::new(move |_| match item() {
+        _ if sent() => None,
+        Some(Item { attention: Some((status, why)), .. }) => Some(format!("The endpoint answered {status}: {why}")),
+        Some(i) if i.attempts > 0 && !online.get() => Some(format!("{} attempts so far; the browser reports no network.", i.attempts)),
+        Some(i) if i.attempts > 0 => {
+            Some(format!("{} attempts so far; the endpoint did not answer or answered with a temporary error.", i.attempts))
+        }
+        _ => None,
+    });
+    let refused = Memo::new(move |_| item().filter(|i| i.attention.is_some()).map(|i| i.submission.to_json().to_pretty()));
+    let waiting = Memo::new(move |_| !sent() && item().is_some_and(|i| i.attention.is_none()));
     view! {
         <h1 class="title" id="confirmation-title" tabindex="-1">"Thank you"</h1>
         <p>"Your answers are anonymous: they carry no name, no account and nothing about this device."</p>
-        {move || {
-            let (text, details) = status();
-            view! {
-                <p class="send-status" role="status">{text}</p>
-                {details.map(|d| view! {
-                    <details class="for-it">
-                        <summary>"Details for IT staff"</summary>
-                        <p class="technical">{d}</p>
-                    </details>
-                })}
-            }
-        }}
+        <p class="send-status" role="status">{move || text.get()}</p>
+        {move || details.get().map(|d| view! {
+            <details class="for-it">
+                <summary>"Details for IT staff"</summary>
+                <p class="technical">{d}</p>
+            </details>
+        })}
+        // Waiting: the student can ask for a try now (back in signal), and the
+        // automatic retries go on regardless.
+        {move || waiting.get().then(|| view! {
+            <div class="actions">
+                <button type="button" class="button button-secondary" on:click=move |_| outbox.flush(true)>"Send now"</button>
+            </div>
+        })}
+        {move || refused.get().map(|json| view! {
+            <div class="actions">
+                <button type="button" class="button button-secondary"
+                    on:click=move |_| browser::download("cohort-survey-response.json", &json)>"Download my response"</button>
+            </div>
+        })}
     }
 }
 
@@ -189,10 +204,15 @@ fn use_online() -> ReadSignal<bool> {
 
 /// What waits in the outbox, and what needs attention, with the actions.
 #[component]
-fn OutboxStatus(outbox: Outbox) -> impl IntoView {
+fn OutboxStatus(
+    outbox: Outbox,
+    /// The response the confirmation is showing: its state is said there, once.
+    except: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let other = move |i: &Item| except.with(|e| e.as_deref() != Some(i.submission.submission_id.as_str()));
     // A memo, so a retry that only updates an item's attempt count does not
     // re-create the notice: its button stays put and it is not re-announced.
-    let pending = Memo::new(move |_| outbox.pending());
+    let pending = Memo::new(move |_| outbox.items.with(|v| v.iter().filter(|i| i.attention.is_none() && other(i)).count()));
     let waiting = move || {
         let n = pending.get();
         (n > 0).then(|| {
@@ -211,6 +231,7 @@ fn OutboxStatus(outbox: Outbox) -> impl IntoView {
             .items
             .get()
             .into_iter()
+            .filter(other)
             .filter_map(|i| {
                 let (status, why) = i.attention.clone()?;
                 let json = i.submission.to_json().to_pretty();

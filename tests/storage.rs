@@ -71,7 +71,7 @@ async fn restores_a_saved_draft_on_its_page() {
     answers.insert("sessions".into(), Answer::Number(3.0));
     let draft = Draft {
         questionnaire_id: "balint-end-of-cohort".into(),
-        questionnaire_version: "1".into(),
+        questionnaire_version: "2".into(),
         answers,
         page: 2,
         saved_at: js_sys::Date::now(),

@@ -177,8 +177,8 @@ async fn a_grid_is_not_an_error_after_its_first_statement() {
     state.next();
     tick().await;
     let error = by_id(&el, "agreement-error").text_content().unwrap();
-    assert!(error.contains("community of peers"), "{error}");
-    assert_eq!(state.target_of("agreement"), "q-agreement--community");
+    assert!(error.contains("3 statements left blank") && error.contains("relationship between clinicians"), "{error}");
+    assert_eq!(state.target_of("agreement"), "q-agreement--learned");
 }
 
 /// "05" and "1." stay as typed while the number is the same: rewriting them

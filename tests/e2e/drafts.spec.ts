@@ -13,13 +13,12 @@ test('answers survive a reload and come back on the page the student left', asyn
   await survey.answerAbout('5');
   await survey.next();
   await page.getByRole('radio', { name: 'Positive', exact: true }).click();
-  await page.getByRole('group', { name: questionnaire.sections[1].questions[1].statements[0].text })
-    .getByRole('radio', { name: 'Strongly agree' }).click();
+  await page.getByRole('group', { name: /recommend/ }).getByRole('radio', { name: '7', exact: true }).click();
   await page.reload(); // pagehide flushes the pending save at once
   await expect(survey.heading()).toHaveText('Your experience');
   await expect(page.locator('.notice')).toContainText('Your answers from earlier today were restored.');
   await expect(page.getByRole('radio', { name: 'Positive', exact: true })).toBeChecked();
-  await expect(page.locator('#agreement--safe--5')).toBeChecked();
+  await expect(page.locator('#recommend--7')).toBeChecked();
   await survey.page.getByRole('button', { name: 'Back' }).click();
   await expect(page.getByRole('radio', { name: 'Wednesday lunchtime' })).toBeChecked();
   await expect(page.getByLabel('How many of the 6 sessions did you attend?')).toHaveValue('5');
@@ -43,7 +42,7 @@ test('a corrupt draft is quarantined, never deleted, and the app starts fresh wi
   await page.evaluate(k => localStorage.setItem(k, '{"questionnaire_id": "balint-end-of-cohort", "answers": [broken'), DRAFT_KEY);
   await page.reload();
   await expect(page.locator('.notice')).toContainText('could not be read');
-  await expect(page.locator('.progress')).toHaveText('Section 1 of 5');
+  await expect(page.locator('.progress')).toHaveText('Section 1 of 6');
   const stored = await page.evaluate(() => Object.keys(localStorage).map(k => [k, localStorage.getItem(k)]));
   const quarantined = stored.filter(([k]) => k!.startsWith('cohort-survey:quarantine:balint-end-of-cohort:'));
   expect(quarantined).toHaveLength(1);
@@ -61,9 +60,9 @@ test('a new questionnaire version keeps the answers that still fit and says how 
   await survey.next();
   await page.getByRole('radio', { name: 'Very positive' }).click();
   await savedDraft(page);
-  // Version 2: "overall" loses its "Very positive" option, "group" is gone.
+  // A new version: "overall" loses its "Very positive" option, "group" is gone.
   const v2 = JSON.parse(JSON.stringify(questionnaire));
-  v2.version = '2';
+  v2.version = '3';
   v2.sections[0].questions = v2.sections[0].questions.filter((q: any) => q.id !== 'group');
   v2.sections[1].questions[0].options = v2.sections[1].questions[0].options.slice(0, 4);
   await page.route('**/questionnaires/balint-end-of-cohort.json', r => r.fulfill({ json: v2 }));
@@ -84,6 +83,10 @@ test('skip logic shows the follow-up only for fewer than 4 sessions, and a hidde
   await expect(followUp).toBeHidden();
   await survey.next();
   await survey.answerExperience();
+  await survey.next();
+  await survey.answerGroup();
+  await survey.next();
+  await survey.answerSessions();
   await survey.next();
   await survey.answerThoughts();
   await survey.next();

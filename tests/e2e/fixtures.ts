@@ -56,20 +56,24 @@ export class Survey {
     await typeInto(this.page.getByLabel('How many of the 6 sessions did you attend?'), sessions);
   }
 
-  /** "Your experience": overall and the first grid. */
+  /** "Your experience": overall, and would they recommend it. */
   async answerExperience() {
     await this.page.getByRole('radio', { name: 'Positive', exact: true }).click();
-    for (const s of questionnaire.sections[1].questions[1].statements) {
+    await this.page.getByRole('group', { name: /recommend/ }).getByRole('radio', { name: '9', exact: true }).click();
+  }
+
+  /** "The group": the first grid. */
+  async answerGroup() {
+    for (const s of questionnaire.sections[2].questions[0].statements) {
       await this.page.getByRole('group', { name: s.text }).getByRole('radio', { name: 'Agree', exact: true }).click();
     }
   }
 
-  /** "The sessions and leaders": the second grid and the 0-10 scale. */
+  /** "The sessions and leaders": the second grid. */
   async answerSessions() {
-    for (const s of questionnaire.sections[2].questions[0].statements) {
+    for (const s of questionnaire.sections[3].questions[0].statements) {
       await this.page.getByRole('group', { name: s.text }).getByRole('radio', { name: 'Agree', exact: true }).click();
     }
-    await this.page.getByRole('group', { name: /recommend/ }).getByRole('radio', { name: '9', exact: true }).click();
   }
 
   async answerThoughts(valued = 'Hearing how others cope.') {
@@ -87,6 +91,8 @@ export class Survey {
       // The follow-up appears on the first page; it is optional.
     }
     await this.answerExperience();
+    await this.next();
+    await this.answerGroup();
     await this.next();
     await this.answerSessions();
     await this.next();

@@ -12,13 +12,16 @@ test('every question is reachable with Next and has an accessible name', async (
       await expect(control).toHaveAccessibleName(/\S/);
     }
   };
-  await expect(page.locator('.progress')).toHaveText('Section 1 of 5');
+  await expect(page.locator('.progress')).toHaveText('Section 1 of 6');
   await survey.answerAbout('2'); // fewer than 4 sessions shows the follow-up
   await expect(page.locator('#q-attendance_barriers')).toBeVisible();
   await record();
   await survey.next();
-  await expect(page.locator('.progress')).toHaveText('Section 2 of 5');
+  await expect(page.locator('.progress')).toHaveText('Section 2 of 6');
   await survey.answerExperience();
+  await record();
+  await survey.next();
+  await survey.answerGroup();
   await record();
   await survey.next();
   await survey.answerSessions();
@@ -94,8 +97,8 @@ test('axe reports no violations on any page, light and dark, and nothing scrolls
     await page.setViewportSize({ width: 320, height: 700 });
     await survey.open();
     await survey.clearStorage(); // the first round's draft would be restored
-    const names = ['1-about', '2-experience', '3-sessions', '4-thoughts', '5-consent'];
-    const fill = [() => survey.answerAbout('2'), () => survey.answerExperience(), () => survey.answerSessions(),
+    const names = ['1-about', '2-experience', '3-group', '4-sessions', '5-thoughts', '6-consent'];
+    const fill = [() => survey.answerAbout('2'), () => survey.answerExperience(), () => survey.answerGroup(), () => survey.answerSessions(),
       () => survey.answerThoughts(), () => survey.consent()];
     for (let i = 0; i < names.length; i++) {
       await survey.expectNoAxeViolations();
@@ -107,7 +110,7 @@ test('axe reports no violations on any page, light and dark, and nothing scrolls
     }
     await expect(survey.heading()).toHaveText('Check your answers');
     await survey.expectNoAxeViolations();
-    await survey.screenshot(`6-check-${scheme}`);
+    await survey.screenshot(`7-check-${scheme}`);
   }
 });
 
@@ -139,6 +142,8 @@ test('tap targets are at least 44 px and inputs use 16 px text', async ({ survey
   await survey.next(); // incomplete: stays
   await survey.answerExperience();
   await survey.next();
+  await survey.answerGroup();
+  await survey.next();
   await survey.answerSessions();
   await survey.next();
   const size = await page.getByLabel('What should change?').evaluate(e => getComputedStyle(e).fontSize);
@@ -150,7 +155,7 @@ test('Send is refused while anything shown is missing; the check page links stra
   // missing (e.g. after a questionnaire update).
   await survey.open();
   await page.evaluate(() => localStorage.setItem('cohort-survey:draft:balint-end-of-cohort', JSON.stringify({
-    questionnaire_id: 'balint-end-of-cohort', questionnaire_version: '2', page: 5, saved_at: Date.now(),
+    questionnaire_id: 'balint-end-of-cohort', questionnaire_version: '2', page: 6, saved_at: Date.now(),
     answers: { group: 'thursday', sessions: 6, overall: '5', agreement: { safe: '5', learned: '5', community: '5', pace: '5' },
       agreement_sessions: { facilitation: '5', anxious: '1', ethics: '5', timetable: '5' } } })));
   await page.reload();

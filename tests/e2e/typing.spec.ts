@@ -70,6 +70,9 @@ test('the long-text field keeps every key, its focus and the caret', async ({ su
   await expect(field).toHaveValue('Xtravelabc');
   await expect(field).toBeFocused();
   // The number field too, and a follow-up question appears without taking focus.
+  await survey.next();
+  await survey.next();
+  await expect(survey.heading()).toHaveText('Check your answers');
   await page.getByRole('link', { name: /Change How many of the 6 sessions/ }).click();
   const sessions = page.getByLabel('How many of the 6 sessions did you attend?');
   await typeInto(sessions, '2', { clear: true });
@@ -102,23 +105,26 @@ test('the whole questionnaire can be completed and sent by keyboard alone', asyn
   await pressNext(page);
   // Focus is on the new page's heading, which carries the caption.
   await expect(survey.headingElement()).toBeFocused();
-  await expect(survey.headingElement()).toContainText('Section 2 of 5');
+  await expect(survey.headingElement()).toContainText('Section 2 of 6');
   // Your experience
   await tabTo(page, f => f.type === 'radio' && f.name === 'overall', 'overall');
   await chooseByArrows(page, 'Positive');
-  for (const s of questionnaire.sections[1].questions[1].statements) {
+  await tabTo(page, f => f.type === 'radio' && f.name === 'recommend', 'recommend');
+  await chooseByArrows(page, '8');
+  await pressNext(page);
+  // The group
+  await expect(survey.heading()).toHaveText('The group');
+  for (const s of questionnaire.sections[2].questions[0].statements) {
     await tabTo(page, f => f.type === 'radio' && f.name === `agreement--${s.id}`, s.id);
     await chooseByArrows(page, 'Agree');
   }
   await pressNext(page);
   // The sessions and leaders
   await expect(survey.heading()).toHaveText('The sessions and leaders');
-  for (const s of questionnaire.sections[2].questions[0].statements) {
+  for (const s of questionnaire.sections[3].questions[0].statements) {
     await tabTo(page, f => f.type === 'radio' && f.name === `agreement_sessions--${s.id}`, s.id);
     await chooseByArrows(page, 'Disagree');
   }
-  await tabTo(page, f => f.type === 'radio' && f.name === 'recommend', 'recommend');
-  await chooseByArrows(page, '8');
   await pressNext(page);
   // In your own words
   await tabTo(page, f => f.id === 'valued-input', 'valued');
@@ -166,15 +172,16 @@ test.describe('on a phone with touch', () => {
     await expect(barriers).toBeFocused();
     await page.getByRole('button', { name: 'Next' }).tap();
     await page.getByRole('radio', { name: 'Very positive' }).tap();
-    for (const s of questionnaire.sections[1].questions[1].statements) {
+    await page.getByRole('group', { name: /recommend/ }).getByRole('radio', { name: '10', exact: true }).tap();
+    await page.getByRole('button', { name: 'Next' }).tap();
+    for (const s of questionnaire.sections[2].questions[0].statements) {
       // The row is the tap target, not only the small circle.
       await page.getByRole('group', { name: s.text }).locator('label', { hasText: /^Strongly agree$/ }).tap();
     }
     await page.getByRole('button', { name: 'Next' }).tap();
-    for (const s of questionnaire.sections[2].questions[0].statements) {
+    for (const s of questionnaire.sections[3].questions[0].statements) {
       await page.getByRole('group', { name: s.text }).getByRole('radio', { name: 'Prefer not to say' }).tap();
     }
-    await page.getByRole('group', { name: /recommend/ }).getByRole('radio', { name: '10', exact: true }).tap();
     await page.getByRole('button', { name: 'Next' }).tap();
     const field = page.getByLabel('What did you value most about the group?');
     await field.tap();
@@ -199,30 +206,41 @@ test('a grid is checked when the student moves on, and its summary link goes to 
   await survey.open();
   await survey.answerAbout();
   await survey.next();
-  const statements = questionnaire.sections[1].questions[1].statements;
+  await survey.answerExperience();
+  await survey.next();
+  const statements = questionnaire.sections[2].questions[0].statements;
   await page.getByRole('group', { name: statements[0].text }).getByRole('radio', { name: 'Agree', exact: true }).click();
   await page.getByRole('group', { name: statements[1].text }).getByRole('radio', { name: 'Agree', exact: true }).click();
   await expect(page.locator('#agreement-error')).toHaveCount(0);
-  await expect(page).toHaveTitle('Your experience - Balint groups: end-of-cohort feedback');
+  await expect(page).toHaveTitle('The group - Balint groups: end-of-cohort feedback');
   await survey.next();
   const summary = page.locator('.error-summary');
   await expect(summary).toBeFocused();
-  await expect(page).toHaveTitle(/^Error: Your experience - /);
-  // Every error names its question; the grid's names its first blank statement.
+  await expect(page).toHaveTitle(/^Error: The group - /);
+  // The grid's message names its first blank statement.
   await expect(summary.getByRole('link')).toHaveText([
-    'Select how your experience of the Balint group was overall',
     `Select an answer for the 2 statements left blank, starting with “${statements[2].text}”`,
   ]);
   await summary.getByRole('link', { name: /statements left blank/ }).click();
   await expect(page.locator(`#agreement--${statements[2].id}--1`)).toBeFocused();
   // Answered: the errors go, and so does "Error: " in the title.
-  await page.getByRole('radio', { name: 'Positive', exact: true }).click();
   for (const s of statements.slice(2)) {
     await page.getByRole('group', { name: s.text }).getByRole('radio', { name: 'Agree', exact: true }).click();
   }
   await expect(page.locator('.field-error')).toHaveCount(0);
   await survey.next();
   await expect(page).toHaveTitle('The sessions and leaders - Balint groups: end-of-cohort feedback');
+});
+
+test('every error in the summary names its question', async ({ survey, page }) => {
+  await survey.open();
+  await survey.answerAbout();
+  await survey.next();
+  await survey.next();
+  await expect(page.locator('.error-summary').getByRole('link')).toHaveText([
+    'Select how your experience of the Balint group was overall',
+    'Select how likely you are to recommend Balint groups, from 0 to 10',
+  ]);
 });
 
 test('a too-long answer is named in the summary', async ({ survey, page }) => {
@@ -294,20 +312,27 @@ test('"your answers were restored" is said once, not on every page', async ({ su
   await expect(page.locator('.notice', { hasText: 'were restored' })).toHaveCount(0);
 });
 
+/** Where the 0-10 scale's end labels and end points are on the page (document
+ *  coordinates, read at once: the page may still be scrolling to the top). */
+async function scaleBoxes(page: Page) {
+  await expect(page.getByRole('group', { name: /recommend/ })).toBeVisible();
+  return page.evaluate(() => {
+    const at = (sel: string) => {
+      const r = document.querySelector(sel)!.getBoundingClientRect();
+      return { x: r.left + scrollX, y: r.top + scrollY, width: r.width, height: r.height };
+    };
+    return { min: at('#q-recommend .rating-min'), max: at('#q-recommend .rating-max'),
+      zero: at('#recommend--0'), ten: at('#recommend--10') };
+  });
+}
+
 for (const width of [320, 390]) {
   test(`the 0-10 scale keeps its end labels at its ends at ${width} px`, async ({ survey, page }) => {
     await page.setViewportSize({ width, height: 800 });
     await survey.open();
     await survey.answerAbout();
     await survey.next();
-    await survey.answerExperience();
-    await survey.next();
-    const scale = page.getByRole('group', { name: /recommend/ });
-    const box = async (l: ReturnType<Page['locator']>) => (await l.boundingBox())!;
-    const min = await box(scale.locator('.rating-min'));
-    const max = await box(scale.locator('.rating-max'));
-    const zero = await box(scale.getByRole('radio', { name: '0', exact: true }));
-    const ten = await box(scale.getByRole('radio', { name: '10', exact: true }));
+    const { min, max, zero, ten } = await scaleBoxes(page);
     // A list: "Not at all likely" just above 0, "Extremely likely" just below 10.
     expect(min.y + min.height).toBeLessThanOrEqual(zero.y);
     expect(zero.y - (min.y + min.height)).toBeLessThan(44);
@@ -323,31 +348,28 @@ test('on a wide screen the 0-10 scale is one row with its labels under its two e
   await survey.open();
   await survey.answerAbout();
   await survey.next();
-  await survey.answerExperience();
-  await survey.next();
-  const scale = page.getByRole('group', { name: /recommend/ });
-  const zero = (await scale.getByRole('radio', { name: '0', exact: true }).boundingBox())!;
-  const ten = (await scale.getByRole('radio', { name: '10', exact: true }).boundingBox())!;
-  const min = (await scale.locator('.rating-min').boundingBox())!;
-  const max = (await scale.locator('.rating-max').boundingBox())!;
+  const { min, max, zero, ten } = await scaleBoxes(page);
   expect(Math.abs(zero.y - ten.y)).toBeLessThan(2);
   expect(min.y).toBeGreaterThan(zero.y);
   expect(Math.abs(min.x - zero.x)).toBeLessThan(60);
   expect(Math.abs((max.x + max.width) - (ten.x + ten.width))).toBeLessThan(60);
 });
 
-test('no page of the default questionnaire is more than about three phone screens', async ({ survey, page }) => {
-  await page.setViewportSize({ width: 320, height: 640 });
-  await survey.open();
-  const answer = [() => survey.answerAbout('2'), () => survey.answerExperience(), () => survey.answerSessions(),
-    () => survey.answerThoughts(), () => survey.consent()];
-  for (const step of answer) {
-    const height = await page.evaluate(() => document.documentElement.scrollHeight);
-    expect(height, await survey.heading().textContent() ?? '').toBeLessThanOrEqual(3.5 * 640);
-    await step();
-    await survey.next();
-  }
-});
+for (const [width, height] of [[320, 640], [390, 844]]) {
+  test(`no page of the default questionnaire is more than about three screens at ${width}x${height}`, async ({ survey, page }) => {
+    await page.setViewportSize({ width, height });
+    await survey.open();
+    const answer = [() => survey.answerAbout('2'), () => survey.answerExperience(), () => survey.answerGroup(),
+      () => survey.answerSessions(), () => survey.answerThoughts(), () => survey.consent()];
+    for (const step of answer) {
+      await expect(survey.headingElement()).toBeVisible();
+      const scroll = await page.evaluate(() => document.documentElement.scrollHeight);
+      expect(scroll, await survey.heading().textContent() ?? '').toBeLessThanOrEqual(3.5 * height); // "about three screens"
+      await step();
+      await survey.next();
+    }
+  });
+}
 
 for (const width of [320, 390]) {
   test(`screenshots of every page at ${width} px`, async ({ survey, page }) => {
@@ -362,20 +384,23 @@ for (const width of [320, 390]) {
     await shot('2-experience');
     await survey.answerExperience();
     await survey.next();
-    await shot('3-sessions');
+    await shot('3-group');
+    await survey.answerGroup();
+    await survey.next();
+    await shot('4-sessions');
     await survey.answerSessions();
     await survey.next();
-    await shot('4-thoughts');
+    await shot('5-thoughts');
     await typeInto(page.getByLabel('What should change?'), 'Ring Dr Patel on 07700 900123');
-    await shot('4-thoughts-flags');
+    await shot('5-thoughts-flags');
     await survey.next();
-    await shot('5-consent');
+    await shot('6-consent');
     await survey.consent();
     await survey.next();
-    await shot('6-check');
+    await shot('7-check');
     await page.getByRole('button', { name: 'Send my answers' }).click();
     await expect(page.locator('.send-status')).toHaveText('Your answers have been sent to the programme team.', { timeout: 20_000 });
-    await shot('7-confirmation');
+    await shot('8-confirmation');
   });
 }
 
@@ -401,7 +426,9 @@ test('embedded: transparent, left-aligned, the host\'s theme, and no second titl
   expect(look.scheme).toBe('dark');
   expect(look.title).toBeLessThanOrEqual(1);
   expect(look.left).toBe(0);
-  // Still one h1 for screen readers, and no axe violations in the dark theme.
+  // Still one h1 for screen readers, and no axe violations in the dark theme
+  // on a dark host (here the top-level page stands in for the host's colour).
+  await page.evaluate(() => { document.documentElement.style.background = '#121416'; });
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Balint groups: end-of-cohort feedback');
   await survey.expectNoAxeViolations();
 });

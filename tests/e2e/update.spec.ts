@@ -19,10 +19,10 @@ test('with every server stopped the app opens from cache, is completed into the 
     await controlled(page);
     await d.stop();
     await page.reload(); // no server at all: the service worker serves the shell
-    await expect(page.locator('.progress')).toHaveText('Section 1 of 5');
+    await expect(page.locator('.progress')).toHaveText('Section 1 of 6');
     await survey.completeToCheckPage();
     await page.getByRole('button', { name: 'Send my answers' }).click();
-    await expect(page.locator('.outbox')).toContainText('1 response waiting to send');
+    await expect(page.locator('.send-status')).toContainText('saved on this device');
     await d.start();
     await sendNow(page);
     await expect(page.locator('.send-status')).toHaveText('Your answers have been sent to the programme team.', { timeout: 20_000 });
