@@ -289,7 +289,7 @@ pub fn build(known: &Questionnaires, rows: &[Submission], selection: Selection, 
             let last = labels.len() - 1;
             let member: Vec<usize> = member.into_iter().map(|g| g.min(last)).collect();
             let sizes: Vec<usize> = (0..labels.len()).map(|g| member.iter().filter(|&&x| x == g).count()).collect();
-            let size_hidden = suppress::suppress(&[sizes.clone()], &[n < k], k).remove(0);
+            let size_hidden = suppress::suppress(std::slice::from_ref(&sizes), &[n < k], k).remove(0);
             let groups: Vec<Group> = labels
                 .into_iter()
                 .zip(&sizes)
