@@ -267,3 +267,23 @@ fn periods_filter_the_rows() {
     assert_eq!(r.periods, ["2026-10", "2026-11"]);
     assert_eq!(r.all_periods, ["2026-09", "2026-10", "2026-11"]);
 }
+
+#[test]
+fn a_breakdown_lists_each_answer_once_under_its_group() {
+    let mut data = rows(10, "balint-end-of-cohort", "1", balint_answers());
+    data.extend(rows(10, "balint-end-of-cohort", "1", {
+        let mut a = balint_answers();
+        a["group"] = json!("thursday");
+        a["valued"] = json!("Thursday text");
+        a
+    }));
+    let r = report(&data, "balint-end-of-cohort", Some("group"));
+    let Body::Text { all, groups } = &r.questions.iter().find(|q| q.id == "valued").unwrap().body else { panic!() };
+    assert_eq!(all.count, Some(20));
+    assert!(all.answers.is_empty());
+    let listed: Vec<usize> = groups.iter().map(|g| g.answers.len()).collect();
+    assert_eq!(listed, [0, 0, 10, 10, 0, 0]);
+    assert!(groups[3].answers.iter().all(|a| a.text == "Thursday text"));
+    let (_, by_group) = single(&r, "overall");
+    assert_eq!(by_group[2].counts[3], Some(10), "wednesday: 10 positive");
+}

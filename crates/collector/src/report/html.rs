@@ -218,7 +218,9 @@ pub fn report(r: &Report, sel: &Selection, csrf: &str, languages: &[String]) -> 
                 );
             }
             Body::Text { all, groups: gd } => {
-                texts(&mut b, &q.id, "All responses", all, r.breakdown.is_none(), r.k, r.text_filter.is_some());
+                if r.breakdown.is_none() {
+                    texts(&mut b, &q.id, "All responses", all, false, r.k, r.text_filter.is_some());
+                }
                 for (g, t) in groups.iter().zip(gd) {
                     texts(&mut b, &q.id, g, t, true, r.k, r.text_filter.is_some());
                 }

@@ -372,8 +372,13 @@ pub fn build(known: &Questionnaires, rows: &[Submission], selection: Selection, 
                         .collect();
                     TextList { shown: true, count: Some(texts.len()), answers }
                 };
-                let all = list(None, n >= k);
-                let groups = group_hidden.iter().enumerate().map(|(g, h)| list(Some(g), n >= k && !h)).collect();
+                let mut all = list(None, n >= k);
+                let groups: Vec<TextList> = group_hidden.iter().enumerate().map(|(g, h)| list(Some(g), n >= k && !h)).collect();
+                if breakdown.is_some() {
+                    // Each answer is listed once, under its group (or not at all
+                    // when the group is hidden); the whole keeps only its count.
+                    all.answers.clear();
+                }
                 Body::Text { all, groups }
             }
         };

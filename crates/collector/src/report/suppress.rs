@@ -85,6 +85,12 @@ mod tests {
     }
 
     #[test]
+    fn the_worked_example_in_docs_report_md() {
+        assert_eq!(suppress_line(&[0, 9, 10, 21, 0], 10), [false, true, true, false, false]);
+        assert_eq!(suppress_line(&[4, 36], 10), [true, true]);
+    }
+
+    #[test]
     fn complementary_until_two_cells_hold_k() {
         // 2 + 3 = 5 < 10: the next smallest goes too, then all are hidden.
         assert_eq!(suppress_line(&[2, 3, 85], 10), [true, true, true]);
