@@ -107,14 +107,25 @@ struct TaskResult {
     failed: u64,
 }
 
-async fn bench(args: Args) -> Result<(), String> {
+/// A receiver in-process on a fresh temporary database.
+struct Running {
+    addr: SocketAddr,
+    state: collector::AppState,
+    stop: tokio::sync::oneshot::Sender<()>,
+    serving: tokio::task::JoinHandle<std::io::Result<()>>,
+    tmp: PathBuf,
+    nanos: u128,
+}
+
+async fn start(name: &str, questionnaires: PathBuf, export_token: Option<String>) -> Result<Running, String> {
     let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_err(|e| e.to_string())?.as_nanos();
-    let tmp = std::env::temp_dir().join(format!("collector-bench-{}-{nanos}", std::process::id()));
+    let tmp = std::env::temp_dir().join(format!("{name}-{}-{nanos}", std::process::id()));
     let config = Config {
         listen: SocketAddr::from(([127, 0, 0, 1], 0)),
         database: tmp.join("bench.sqlite"),
         dist_dir: tmp.join("dist"),
-        questionnaires_dir: args.questionnaires.clone(),
+        questionnaires_dir: questionnaires,
+        export_token,
         ..Config::default()
     };
     let server = collector::bind(config).await.map_err(|e| e.to_string())?;
@@ -124,6 +135,21 @@ async fn bench(args: Args) -> Result<(), String> {
     let serving = tokio::spawn(server.run(async {
         let _ = stopped.await;
     }));
+    Ok(Running { addr, state, stop, serving, tmp, nanos })
+}
+
+impl Running {
+    async fn finish(self) {
+        let _ = self.stop.send(());
+        let _ = self.serving.await;
+        let _ = std::fs::remove_dir_all(&self.tmp);
+    }
+}
+
+async fn bench(args: Args) -> Result<(), String> {
+    let running = start("collector-bench", args.questionnaires.clone(), None).await?;
+    let (addr, nanos) = (running.addr, running.nanos);
+    let state = running.state.clone();
 
     let now_ms = nanos as f64 / 1e6;
     let month = period(Granularity::Month, now_ms);
@@ -145,9 +171,7 @@ async fn bench(args: Args) -> Result<(), String> {
     }
     let elapsed = started.elapsed().as_secs_f64();
     let stored = state.store().count().await.map_err(|e| e.to_string())?;
-    let _ = stop.send(());
-    let _ = serving.await;
-    let _ = std::fs::remove_dir_all(&tmp);
+    running.finish().await;
 
     latencies.sort_unstable();
     let n = latencies.len();
@@ -165,24 +189,10 @@ async fn bench(args: Args) -> Result<(), String> {
 /// Stores `rows` responses, signs in to the report as a browser would and
 /// times `GET /report` (plain and broken down by group) and `/api/report.json`.
 async fn report_bench(rows: u64, connections: usize, questionnaires: PathBuf) -> Result<(), String> {
-    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_err(|e| e.to_string())?.as_nanos();
-    let tmp = std::env::temp_dir().join(format!("collector-report-bench-{}-{nanos}", std::process::id()));
     let token = collector::auth::random_token();
-    let config = Config {
-        listen: SocketAddr::from(([127, 0, 0, 1], 0)),
-        database: tmp.join("bench.sqlite"),
-        dist_dir: tmp.join("dist"),
-        questionnaires_dir: questionnaires,
-        export_token: Some(token.clone()),
-        ..Config::default()
-    };
-    let server = collector::bind(config).await.map_err(|e| e.to_string())?;
-    let addr = server.local_addr().map_err(|e| e.to_string())?;
-    let state = server.state().clone();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let serving = tokio::spawn(server.run(async {
-        let _ = stopped.await;
-    }));
+    let running = start("collector-report-bench", questionnaires, Some(token.clone())).await?;
+    let (addr, nanos) = (running.addr, running.nanos);
+    let state = running.state.clone();
     let result = async {
         let month = period(Granularity::Month, nanos as f64 / 1e6);
         let seed = RandomState::new().build_hasher().finish();
@@ -234,9 +244,7 @@ async fn report_bench(rows: u64, connections: usize, questionnaires: PathBuf) ->
         Ok(())
     }
     .await;
-    let _ = stop.send(());
-    let _ = serving.await;
-    let _ = std::fs::remove_dir_all(&tmp);
+    running.finish().await;
     result
 }
 
