@@ -147,14 +147,20 @@ pub fn same_secret(a: &str, b: &str) -> bool {
 /// send it on a form POST), must be this host; `Sec-Fetch-Site`, when sent,
 /// must be `same-origin`. SameSite=Strict cookies and the CSRF tokens are the
 /// main defence; this refuses a cross-site form before it is even read.
+///
+/// `Origin: null` is what a browser sends when the page's referrer policy is
+/// `no-referrer` (the receiver's default); then `Sec-Fetch-Site` must say
+/// `same-origin`. The report pages use `same-origin` so that Origin is sent.
 pub fn same_origin(headers: &HeaderMap) -> bool {
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    let site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
     let origin_ok = match (headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()), host) {
         (None, _) => true,
+        (Some("null"), _) => site == Some("same-origin"),
         (Some(o), Some(h)) => o.split_once("://").is_some_and(|(scheme, rest)| matches!(scheme, "http" | "https") && rest == h),
         (Some(_), None) => false,
     };
-    let site_ok = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()).is_none_or(|v| v == "same-origin" || v == "none");
+    let site_ok = site.is_none_or(|v| v == "same-origin" || v == "none");
     origin_ok && site_ok
 }
 
@@ -208,5 +214,11 @@ mod tests {
         h.insert(header::ORIGIN, HeaderValue::from_static("http://127.0.0.1:8080"));
         h.insert("sec-fetch-site", HeaderValue::from_static("cross-site"));
         assert!(!same_origin(&h));
+        h.insert(header::ORIGIN, HeaderValue::from_static("null"));
+        assert!(!same_origin(&h), "an opaque origin from another site");
+        h.insert("sec-fetch-site", HeaderValue::from_static("same-origin"));
+        assert!(same_origin(&h), "an opaque origin from a no-referrer page of this site");
+        h.remove("sec-fetch-site");
+        assert!(!same_origin(&h), "an opaque origin with nothing to vouch for it");
     }
 }

@@ -100,7 +100,11 @@ fn fewer_than_k_responses_show_no_figure_and_no_text() {
     let json = serde_json::to_value(&r).unwrap();
     let mut found = Vec::new();
     numbers(&json["questions"], &mut found);
-    assert!(found.is_empty(), "no figure may rest on 9 responses: {found:?}");
+    // Zeros only (questions nobody in the selection was asked): they rest on no one.
+    assert!(found.iter().all(|x| *x == 0.0), "no figure may rest on 9 responses: {found:?}");
+    let Body::Single { all, .. } = &r.questions.iter().find(|q| q.id == "pick").unwrap().body else { panic!() };
+    assert_eq!(all.n, None);
+    assert!(all.counts.iter().all(Option::is_none), "zeros among answered options are hidden too: {all:?}");
     assert!(!json.to_string().contains("Group was great"));
     assert!(r.hidden[0].contains("fewer than 10 responses"), "{:?}", r.hidden);
 
@@ -184,6 +188,10 @@ fn likert_reports_prefer_not_to_say_apart() {
     };
     assert!(*prefer_not_to_say);
     assert_eq!(scale.last().unwrap().label, "Prefer not to say");
+    // Version 2 asks four of version 1's eight statements here; the other
+    // four still have version 1 answers, so they follow.
+    let ids: Vec<&str> = statements.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(ids, ["safe", "learned", "community", "pace", "facilitation", "anxious", "ethics", "timetable"]);
     let safe = statements.iter().find(|s| s.id == "safe").unwrap();
     // 10 strongly agree, 10 prefer not to say; percentages of all 20.
     assert_eq!(safe.all.counts, [Some(0), Some(0), Some(0), Some(0), Some(10), Some(10)]);
@@ -200,9 +208,10 @@ fn an_empty_questionnaire_and_no_responses() {
     let r = report(&[], "kitchen-sink", None);
     assert_eq!(r.responses, 0);
     assert!(r.versions.is_empty() && r.periods.is_empty());
-    assert!(r.hidden[0].contains("fewer than 10"));
+    assert!(r.hidden.is_empty(), "nothing rests on fewer than k: {:?}", r.hidden);
+    // Nobody answered: zeros, which rest on no one, are shown.
     assert!(r.questions.iter().all(|q| match &q.body {
-        Body::Single { all, .. } | Body::Multiple { all, .. } => all.n.is_none(),
+        Body::Single { all, .. } | Body::Multiple { all, .. } => all.n == Some(0) && all.counts.iter().all(|c| *c == Some(0)),
         _ => true,
     }));
     // A questionnaire with nothing to answer has nothing to chart.

@@ -103,6 +103,8 @@ async fn sign_in_session_and_sign_out() {
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["content-security-policy"], REPORT_CSP);
     assert_eq!(res.headers()["cache-control"], "no-store");
+    // So a browser's form POST carries a real Origin (with no-referrer it is "null").
+    assert_eq!(res.headers()["referrer-policy"], "same-origin");
     let page = res.text().await.unwrap();
     assert!(page.contains("<svg") && page.contains("<table>"), "charts and tables");
     assert!(page.contains("id=\"responses\">12<"), "header count");
@@ -249,7 +251,7 @@ async fn spss_syntax_carries_the_labels() {
     for needle in [
         "VARIABLE LABELS\n  submission_id 'Random UUID v4",
         "group 'Which group were you in?'",
-        "agreement.safe 'How far do you agree with each statement? – The group felt like a safe place to share difficult experiences.'",
+        "agreement.safe 'How far do you agree with each statement about the group? – The group felt like a safe place to share difficult experiences.'",
         "VALUE LABELS group\n  'monday-early' 'Monday early evening'",
         "MISSING VALUES group ('prefer_not_to_say').",
         "RECODE agreement.safe ('prefer_not_to_say'='-9').\nALTER TYPE agreement.safe (F8.0).",

@@ -16,7 +16,7 @@ fn page(title: &str, body: &str) -> String {
     format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <meta name=\"referrer\" content=\"no-referrer\"><title>{}</title>\
+<title>{}</title>\
          <link rel=\"stylesheet\" href=\"/report/report.css\"></head><body>{body}</body></html>",
         esc(title)
     )

@@ -211,6 +211,9 @@ struct Merged<'a> {
     section: String,
     /// Options (or scale) over every version, newest labels first.
     options: Vec<Label>,
+    /// Likert statements (id, text) over every version: the newest version's,
+    /// then those only older versions had (their rows still count).
+    statements: Vec<Label>,
 }
 
 /// Builds the report for `selection` from every parsed stored submission.
@@ -260,7 +263,7 @@ pub fn build(known: &Questionnaires, rows: &[Submission], selection: Selection, 
         .collect();
 
     let mut hidden = Vec::new();
-    if n < k {
+    if small(n, k) {
         hidden.push(format!(
             "This selection has fewer than {k} responses, so every count, percentage, chart and free-text answer is hidden: \
              with so few, a figure could point to one student."
@@ -289,22 +292,22 @@ pub fn build(known: &Questionnaires, rows: &[Submission], selection: Selection, 
             let last = labels.len() - 1;
             let member: Vec<usize> = member.into_iter().map(|g| g.min(last)).collect();
             let sizes: Vec<usize> = (0..labels.len()).map(|g| member.iter().filter(|&&x| x == g).count()).collect();
-            let size_hidden = suppress::suppress(std::slice::from_ref(&sizes), &[n < k], k).remove(0);
+            let size_hidden = suppress::suppress(std::slice::from_ref(&sizes), &[small(n, k)], k).remove(0);
             let groups: Vec<Group> = labels
                 .into_iter()
                 .zip(&sizes)
                 .zip(&size_hidden)
                 .map(|((l, &s), &h)| Group { value: l.value, label: l.label, n: (!h).then_some(s) })
                 .collect();
-            let small: Vec<&str> = groups.iter().filter(|g| g.n.is_none()).map(|g| g.label.as_str()).collect();
-            if !small.is_empty() && n >= k {
+            let hidden_groups: Vec<&str> = groups.iter().filter(|g| g.n.is_none()).map(|g| g.label.as_str()).collect();
+            if !hidden_groups.is_empty() && !small(n, k) {
                 hidden.push(format!(
                     "Breakdown by \"{}\": the size of {} and every figure and free-text answer under {} are hidden, \
                      because a group has fewer than {k} responses or its size could otherwise be worked out by \
                      subtracting the others from the total.",
                     m.question.text.get("en"),
-                    quote_list(&small),
-                    if small.len() == 1 { "it" } else { "them" }
+                    quote_list(&hidden_groups),
+                    if hidden_groups.len() == 1 { "it" } else { "them" }
                 ));
             }
             (Some(Breakdown { question: by.clone(), text: m.question.text.get("en").to_owned(), groups }), member)
@@ -330,17 +333,18 @@ pub fn build(known: &Questionnaires, rows: &[Submission], selection: Selection, 
                 let (all, groups) = cells.ticks(&group_hidden, &m.options, &q.id);
                 Body::Multiple { options: m.options.clone(), all, groups }
             }
-            Kind::Likert { statements, prefer_not_to_say, .. } => {
-                let statements = statements
+            Kind::Likert { prefer_not_to_say, .. } => {
+                let statements = m
+                    .statements
                     .iter()
                     .map(|s| {
                         let (all, groups) = cells.distributions(&group_hidden, m.options.len(), |r| match r.answers.get(&q.id) {
                             Some(Answer::Grid(g)) => {
-                                g.get(&s.id).and_then(|v| m.options.iter().position(|o| &o.value == v)).map(|i| vec![i])
+                                g.get(&s.value).and_then(|v| m.options.iter().position(|o| &o.value == v)).map(|i| vec![i])
                             }
                             _ => None,
                         });
-                        StatementReport { id: s.id.clone(), text: s.text.get("en").to_owned(), all, groups }
+                        StatementReport { id: s.value.clone(), text: s.label.clone(), all, groups }
                     })
                     .collect();
                 Body::Likert { scale: m.options.clone(), prefer_not_to_say: *prefer_not_to_say, statements }
@@ -372,8 +376,8 @@ pub fn build(known: &Questionnaires, rows: &[Submission], selection: Selection, 
                         .collect();
                     TextList { shown: true, count: Some(texts.len()), answers }
                 };
-                let mut all = list(None, n >= k);
-                let groups: Vec<TextList> = group_hidden.iter().enumerate().map(|(g, h)| list(Some(g), n >= k && !h)).collect();
+                let mut all = list(None, !small(n, k));
+                let groups: Vec<TextList> = group_hidden.iter().enumerate().map(|(g, h)| list(Some(g), !small(n, k) && !h)).collect();
                 if breakdown.is_some() {
                     // Each answer is listed once, under its group (or not at all
                     // when the group is hidden); the whole keeps only its count.
@@ -383,7 +387,7 @@ pub fn build(known: &Questionnaires, rows: &[Submission], selection: Selection, 
             }
         };
         let report = QuestionReport { id: q.id.clone(), text: q.text.get("en").to_owned(), section: m.section.clone(), body };
-        if n >= k {
+        if !small(n, k) {
             if let Some(sentence) = hidden_sentence(&report, k) {
                 hidden.push(sentence);
             }
@@ -448,8 +452,19 @@ fn merge<'a>(versions: &[&'a Questionnaire]) -> Vec<Merged<'a>> {
                 Kind::Multiple { options, .. } => labels(options, false),
                 _ => Vec::new(),
             };
+            let statements: Vec<Label> = match &question.kind {
+                Kind::Likert { statements, .. } => {
+                    statements.iter().map(|s| Label { value: s.id.clone(), label: s.text.get("en").to_owned() }).collect()
+                }
+                _ => Vec::new(),
+            };
             match out.iter_mut().find(|m| m.question.id == question.id) {
                 Some(m) if m.question.kind.name() == question.kind.name() => {
+                    for st in statements {
+                        if !m.statements.iter().any(|x| x.value == st.value) {
+                            m.statements.push(st);
+                        }
+                    }
                     // Options only an older version had still count, before
                     // "Prefer not to say" (kept last).
                     for o in options {
@@ -460,7 +475,7 @@ fn merge<'a>(versions: &[&'a Questionnaire]) -> Vec<Merged<'a>> {
                     }
                 }
                 Some(_) => {}
-                None => out.push(Merged { question, section: section.title.get("en").to_owned(), options }),
+                None => out.push(Merged { question, section: section.title.get("en").to_owned(), options, statements }),
             }
         }
     }
@@ -511,9 +526,9 @@ impl Cells<'_> {
     /// n for this question is hidden (below k, or recoverable from the total).
     fn rows_hidden(&self, group_hidden: &[bool], n: &[usize]) -> Vec<bool> {
         let total = n[self.groups];
-        let n_hidden = suppress::suppress(&[n[..self.groups].to_vec()], &[total < self.k], self.k).remove(0);
-        let mut h: Vec<bool> = (0..self.groups).map(|g| group_hidden[g] || n_hidden[g] || n[g] < self.k).collect();
-        h.push(total < self.k);
+        let n_hidden = suppress::suppress(&[n[..self.groups].to_vec()], &[small(total, self.k)], self.k).remove(0);
+        let mut h: Vec<bool> = (0..self.groups).map(|g| group_hidden[g] || n_hidden[g] || small(n[g], self.k)).collect();
+        h.push(small(total, self.k));
         h
     }
 
@@ -572,6 +587,11 @@ impl Cells<'_> {
         let all = out.pop().expect("the whole selection is always a row");
         (all, out)
     }
+}
+
+/// A total from 1 to k-1: hidden, with all it holds. Nobody (0) is published.
+fn small(n: usize, k: usize) -> bool {
+    n > 0 && n < k
 }
 
 fn dist(counts: &[usize], hidden: &[bool], n: usize, row_hidden: bool) -> Dist {

@@ -42,7 +42,11 @@ pub fn router(app: AppState) -> Router {
         .route("/report/report.css", get(css))
         .route("/report/sign-in", get(sign_in_form).post(sign_in))
         .route("/report/sign-out", post(sign_out))
-        .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(REPORT_CSP)));
+        .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(REPORT_CSP)))
+        // Not the receiver's `no-referrer`: with it a browser's form POST says
+        // `Origin: null`, and the sign-in and sign-out checks want the origin.
+        // Nothing leaves the site either way.
+        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")));
     let reads = Router::new()
         .route("/api/report.json", get(report_json))
         .route("/api/report/free-text.csv", get(free_text_csv))

@@ -67,10 +67,10 @@ fn protect(counts: &[Vec<usize>], hidden: &mut [Vec<bool>], cells: &[(usize, usi
     }
 }
 
-/// 1-D convenience: one distribution whose total is published when it is at least `k`.
+/// 1-D convenience: one distribution whose total is published when it is 0 or at least `k`.
 pub fn suppress_line(counts: &[usize], k: usize) -> Vec<bool> {
     let total: usize = counts.iter().sum();
-    suppress(&[counts.to_vec()], &[total < k], k).remove(0)
+    suppress(&[counts.to_vec()], &[total > 0 && total < k], k).remove(0)
 }
 
 #[cfg(test)]
@@ -98,7 +98,7 @@ mod tests {
         assert_eq!(suppress_line(&[1, 9, 50], 10), [true, true, false]);
         // A total under k hides everything.
         assert_eq!(suppress_line(&[4, 5], 10), [true, true]);
-        assert_eq!(suppress_line(&[0, 0], 10), [true, true]);
+        assert_eq!(suppress_line(&[0, 0], 10), [false, false], "nobody: zeros are published");
     }
 
     #[test]
