@@ -2,6 +2,7 @@ import { test, expect, Survey, Deployment, questionnaire } from './fixtures';
 import { EXPORT_TOKEN } from '../../playwright.config';
 import type { Browser, Page } from '@playwright/test';
 
+
 // The programme report on a receiver of its own (port 8301) with k = 5, so
 // that "fewer than k" and "k" are both reached through the real app.
 const K = 5;
@@ -12,27 +13,15 @@ test.beforeAll(async () => { await dep.start(); });
 test.afterAll(async () => { await dep.stop(); });
 
 /** One student: a fresh browser context answers every page, typing key by
- *  key, sends, and waits until the receiver has it. */
+ *  key (the fixtures' `typeInto`), sends, and waits until the receiver has it. */
 async function respond(browser: Browser, i: number) {
   const context = await browser.newContext({ serviceWorkers: 'block' });
   const page = await context.newPage();
   try {
     await page.goto(`${dep.url}/`);
-    await expect(page.locator('h2.page-title')).toBeVisible();
-    await page.getByRole('radio', { name: 'Wednesday lunchtime' }).check();
-    await page.getByLabel('How many of the 6 sessions did you attend?').pressSequentially('5');
-    await page.getByRole('button', { name: 'Next' }).click();
-    await page.getByRole('radio', { name: 'Positive', exact: true }).check();
-    for (const s of questionnaire.sections[1].questions[1].statements) {
-      await page.getByRole('group', { name: s.text }).getByRole('radio', { name: 'Agree', exact: true }).check();
-    }
-    await page.getByRole('group', { name: /recommend/ }).getByRole('radio', { name: '9', exact: true }).check();
-    await page.getByRole('button', { name: 'Next' }).click();
-    await page.getByLabel('What did you value most about the group?').pressSequentially(`Valued answer ${i}`);
-    await page.getByRole('button', { name: 'Next' }).click();
-    await page.getByRole('checkbox').check();
-    await page.getByRole('button', { name: 'Next' }).click();
-    await expect(page.locator('h2.page-title')).toHaveText('Check your answers');
+    const survey = new Survey(page);
+    await expect(page.locator('.progress')).toBeVisible();
+    await survey.completeToCheckPage({ valued: `Valued answer ${i}` });
     await page.getByRole('button', { name: 'Send my answers' }).click();
     await expect(page.locator('.send-status')).toHaveText('Your answers have been sent to the programme team.', { timeout: 20_000 });
   } finally {
@@ -72,9 +61,13 @@ test('with fewer than k responses the report shows no number that rests on them'
   // Every data cell and every number a chart would carry is hidden.
   const cells = await page.locator('main table td').allTextContents();
   expect(cells.length).toBeGreaterThan(20);
-  expect(cells.filter(c => c !== 'hidden')).toEqual([]);
+  // Only zeros may show: statements of version 1's grid that version 2 (which
+  // the app sends) no longer asks, where nobody answered. They rest on no one.
+  expect(cells.filter(c => c !== 'hidden' && c !== '0')).toEqual([]);
+  expect(cells.filter(c => c === 'hidden').length).toBeGreaterThan(20);
   const chartValues = await page.locator('svg text.val').allTextContents();
-  expect(chartValues.filter(v => v !== 'hidden' && v !== '–')).toEqual([]);
+  expect(chartValues.filter(v => !['hidden', '–', '0', 'no answers'].includes(v))).toEqual([]);
+  expect(chartValues.filter(v => v === 'hidden').length).toBeGreaterThan(10);
   expect(await page.locator('svg rect[fill="#1d70b8"]').count()).toBe(0);
   await expect(page.locator('main')).not.toContainText('Valued answer');
   await expect(page.locator('main')).toContainText('median and quartiles hidden');
@@ -88,10 +81,15 @@ test('at k responses the charts and free text appear; axe finds nothing; it prin
   await expect(overall.locator('svg[role="img"]')).toBeVisible();
   await expect(overall.getByRole('row', { name: /^Positive/ }).getByRole('cell').first()).toHaveText(`${K} (100%)`);
   await expect(overall.locator('svg text.val', { hasText: `${K} (100%)` })).toHaveCount(1);
-  // Likert: one diverging chart, "Agree" for every statement.
-  const agreement = page.locator('#q-agreement');
-  await expect(agreement.locator('svg[role="img"]')).toHaveCount(1);
-  await expect(agreement.locator('table td', { hasText: `${K} (100%)` })).toHaveCount(8);
+  // Likert: one diverging chart per grid, "Agree" for every statement.
+  for (const [id, n] of [['agreement', 4], ['agreement_sessions', 4]] as const) {
+    const grid = page.locator(`#q-${id}`);
+    await expect(grid.locator('svg[role="img"]')).toHaveCount(1);
+    await expect(grid.locator('table td', { hasText: `${K} (100%)` })).toHaveCount(n);
+    // Drawn: four "Agree" segments (plus the legend's squares and the empty
+    // "prefer not to say" boxes).
+    await expect(grid.locator('svg rect[fill="#92c5de"][stroke="#0b0c0c"]')).toHaveCount(n);
+  }
   await expect(page.locator('#q-recommend')).toContainText('median 9, quartiles 9 to 9');
   await expect(page.locator('#q-valued li')).toHaveCount(K);
   await expect(page.locator('#q-valued')).toContainText(`${K} answers`);

@@ -96,22 +96,22 @@ pub fn bars(id: &str, title: &str, options: &[Label], d: &Dist) -> String {
 }
 
 /// Colours for the scale from most negative to most positive (ColorBrewer
-/// RdBu, the neutral a mid grey), picked by position for any scale length.
+/// RdBu, the neutral a mid grey): the outermost point of each side darkest,
+/// for any scale length.
 fn scale_colour(i: usize, m: usize) -> &'static str {
-    const NEG: [&str; 3] = ["#b2182b", "#d6604d", "#f4a582"];
+    const NEG: [&str; 3] = ["#f4a582", "#d6604d", "#b2182b"]; // light to dark
     const POS: [&str; 3] = ["#92c5de", "#4393c3", "#2166ac"];
-    let half = m / 2;
-    if m % 2 == 1 && i == half {
+    let side = m / 2;
+    if m % 2 == 1 && i == side {
         return "#a0a0a0";
     }
-    if i < half {
-        // Outermost disagree is darkest.
-        let from_centre = half - 1 - i;
-        NEG[2 - from_centre.min(2)]
-    } else {
-        let from_centre = i - (m - half);
-        POS[from_centre.min(2)]
-    }
+    let (palette, from_centre) = if i < side { (&NEG, side - 1 - i) } else { (&POS, i - (m - side)) };
+    let shade = match side {
+        1 => 1,
+        2 => [0, 2][from_centre.min(1)],
+        _ => from_centre.min(2),
+    };
+    palette[shade]
 }
 
 /// One diverging stacked bar per row: disagreement left of the centre line,
@@ -156,6 +156,10 @@ pub fn diverging(id: &str, title: &str, scale: &[Label], pnts: bool, rows: &[(St
             y + 17.0,
             esc(&short(label, 24))
         );
+        if d.n == Some(0) {
+            let _ = write!(out, "<text x=\"{}\" y=\"{}\" class=\"val\">no answers</text>", centre + 6.0, y + 17.0);
+            continue;
+        }
         if d.any_hidden() {
             let _ = write!(out, "<text x=\"{}\" y=\"{}\" class=\"val hid\">hidden</text>", centre + 6.0, y + 17.0);
             continue;
@@ -169,7 +173,8 @@ pub fn diverging(id: &str, title: &str, scale: &[Label], pnts: bool, rows: &[(St
             if w > 0.0 {
                 let _ = write!(
                     out,
-                    "<rect x=\"{x:.1}\" y=\"{}\" width=\"{w:.1}\" height=\"{}\" fill=\"{}\"/>",
+                    // A dark edge: light segments alone would not reach 3:1 against white (WCAG 1.4.11).
+                    "<rect x=\"{x:.1}\" y=\"{}\" width=\"{w:.1}\" height=\"{}\" fill=\"{}\" stroke=\"#0b0c0c\" stroke-width=\"0.5\"/>",
                     y + 3.0,
                     ROW_H - 8.0,
                     scale_colour(i, m)
@@ -257,6 +262,16 @@ mod tests {
         assert!(svg.contains("A &lt;b&gt;") && svg.contains("Title &amp; more"), "{svg}");
         assert_eq!(svg.matches("<rect").count(), 1, "no bar for the hidden count: {svg}");
         assert!(!svg.contains("style="), "the CSP forbids style attributes");
+    }
+
+    #[test]
+    fn outermost_points_are_darkest() {
+        let five: Vec<&str> = (0..5).map(|i| scale_colour(i, 5)).collect();
+        assert_eq!(five, ["#b2182b", "#f4a582", "#a0a0a0", "#92c5de", "#2166ac"]);
+        let four: Vec<&str> = (0..4).map(|i| scale_colour(i, 4)).collect();
+        assert_eq!(four, ["#b2182b", "#f4a582", "#92c5de", "#2166ac"]);
+        let seven: Vec<&str> = (0..7).map(|i| scale_colour(i, 7)).collect();
+        assert_eq!(seven, ["#b2182b", "#d6604d", "#f4a582", "#a0a0a0", "#92c5de", "#4393c3", "#2166ac"]);
     }
 
     #[test]
