@@ -178,6 +178,7 @@ pub fn report(r: &Report, sel: &Selection, csrf: &str, languages: &[String]) -> 
                     &mut b,
                     &svg::bars(&id("a"), &format!("{}: all responses", q.text), options, all),
                     &table(&q.text, "Answer", &rows, &cols),
+                    !groups.is_empty(),
                 );
                 for (gi, (g, d)) in groups.iter().zip(gd).enumerate() {
                     let _ = write!(b, "<h4>{}</h4>", esc(g));
@@ -201,7 +202,7 @@ pub fn report(r: &Report, sel: &Selection, csrf: &str, languages: &[String]) -> 
                     let rows: Vec<(String, &Dist)> = statements.iter().zip(dists).map(|(s, d)| (s.text.clone(), *d)).collect();
                     let chart =
                         svg::diverging(&id(&format!("l{ci}")), &format!("{}: {cell_name}", q.text), scale, *prefer_not_to_say, &rows);
-                    figure(&mut b, &chart, &likert_table(&format!("{}: {cell_name}", q.text), scale, &rows));
+                    figure(&mut b, &chart, &likert_table(&format!("{}: {cell_name}", q.text), scale, &rows), true);
                 }
             }
             Body::Numeric { bins, all, groups: gd } => {
@@ -215,6 +216,7 @@ pub fn report(r: &Report, sel: &Selection, csrf: &str, languages: &[String]) -> 
                     &mut b,
                     &svg::histogram(&id("h"), &format!("{}: distribution", q.text), bins, &all.dist),
                     &table(&q.text, "Value", bins, &cols),
+                    !groups.is_empty(),
                 );
             }
             Body::Text { all, groups: gd } => {
@@ -235,13 +237,16 @@ pub fn report(r: &Report, sel: &Selection, csrf: &str, languages: &[String]) -> 
     page(&format!("Report: {}", r.title), &b)
 }
 
-fn figure(b: &mut String, chart: &str, table: &str) {
+/// A chart and its data table, side by side on wide screens and paper;
+/// `stacked` (wide tables: likert) puts the table under the chart.
+fn figure(b: &mut String, chart: &str, table: &str, stacked: bool) {
     // The table box scrolls sideways on a phone, so it must take keyboard focus
     // (WCAG 2.1.1) and then needs a name.
     let _ = write!(
         b,
-        "<div class=\"fig\"><div class=\"chart-box\">{chart}</div>\
-         <div class=\"table-box\" tabindex=\"0\" role=\"group\" aria-label=\"Data table\">{table}</div></div>"
+        "<div class=\"fig{}\"><div class=\"chart-box\">{chart}</div>\
+         <div class=\"table-box\" tabindex=\"0\" role=\"group\" aria-label=\"Data table\">{table}</div></div>",
+        if stacked { " stacked" } else { "" }
     );
 }
 

@@ -154,7 +154,7 @@ pub fn diverging(id: &str, title: &str, scale: &[Label], pnts: bool, rows: &[(St
             "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" class=\"lbl\">{}</text>",
             label_w - 8.0,
             y + 17.0,
-            esc(&short(label, 24))
+            esc(&short(label, 21))
         );
         if d.n == Some(0) {
             let _ = write!(out, "<text x=\"{}\" y=\"{}\" class=\"val\">no answers</text>", centre + 6.0, y + 17.0);
