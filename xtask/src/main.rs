@@ -29,7 +29,7 @@ fn main() -> ExitCode {
         "bench" => bench(rest),
         _ => {
             eprintln!(
-                "usage: cargo xtask <task>\n\n  setup   install what is missing (wasm target, trunk, wasm-bindgen-cli, npm packages, Chromium)\n  build   release build of the app into dist/\n  run     build, then serve app + receiver on http://127.0.0.1:8080\n  test    every test: host, wasm (Chromium), end-to-end (Playwright)\n  size    bytes per file of the release build: raw, gzip, brotli\n  bench   receiver ingest benchmark"
+                "usage: cargo xtask <task>\n\n  setup   install what is missing (wasm target, trunk, wasm-bindgen-cli, npm packages, Chromium)\n  build   release build of the app into dist/\n  run     build, then serve app + receiver on http://127.0.0.1:8080\n  test    every test: host, wasm (Chromium), end-to-end (Playwright)\n  size    bytes per file of the release build: raw, gzip, brotli\n  bench   receiver ingest benchmark, report render time"
             );
             return if task == "help" { ExitCode::SUCCESS } else { ExitCode::from(2) };
         }
@@ -184,9 +184,12 @@ fn run(args: &[String]) -> Result {
     if env::var_os("COLLECTOR_EXPORT_TOKEN").is_none() && !root().join("collector.toml").exists() {
         let token = local_export_token()?;
         eprintln!(
-            "\nexport token (data/export-token): {token}\n  curl -H 'Authorization: Bearer {token}' http://127.0.0.1:8080/api/submissions.csv\n"
+            "\nexport token (data/export-token): {token}\n  curl -H 'Authorization: Bearer {token}' http://127.0.0.1:8080/api/submissions.csv\n\
+             report: http://127.0.0.1:8080/report (sign in with the export token)\n"
         );
         c.env("COLLECTOR_EXPORT_TOKEN", token);
+    } else {
+        eprintln!("\nreport: http://127.0.0.1:8080/report (sign in with your export token)\n");
     }
     run_cmd(&mut c)
 }

@@ -85,7 +85,7 @@ pub async fn healthz(State(app): State<AppState>) -> Response {
 }
 
 /// Checks `Authorization: Bearer <token>` against the configured token.
-fn authorize(app: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
+pub fn authorize(app: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
     let Some(expected) = app.config().export_token.as_deref() else {
         return Err(ApiError::ExportsDisabled);
     };

@@ -45,6 +45,13 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// The Content-Security-Policy header value.
     pub csp: String,
+    /// The report's minimum cell size k: no figure resting on fewer responses
+    /// is shown (default 10; never below 5). See `docs/report.md`.
+    pub report_min_cell: usize,
+    /// Minutes a report sign-in lasts (default 30).
+    pub report_session_minutes: u64,
+    /// Wrong export tokens allowed in 15 minutes before sign-in locks (default 5).
+    pub report_sign_in_attempts: usize,
     /// Enables `POST /__test/fault`. Only from `COLLECTOR_TEST_FAULTS=1`, never
     /// from a file, so a copied config cannot switch it on in production.
     #[serde(skip)]
@@ -63,6 +70,9 @@ impl Default for Config {
             extra_allowed_headers: Vec::new(),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             csp: DEFAULT_CSP.to_owned(),
+            report_min_cell: crate::report::DEFAULT_K,
+            report_session_minutes: 30,
+            report_sign_in_attempts: 5,
             test_faults: false,
         }
     }
@@ -209,6 +219,20 @@ impl Config {
         }
         if !(1024..=16 * 1024 * 1024).contains(&self.max_body_bytes) {
             return bad(format!("max_body_bytes: {} is outside 1024..=16777216", self.max_body_bytes));
+        }
+        if self.report_min_cell < crate::report::MIN_K || self.report_min_cell > 1000 {
+            return bad(format!(
+                "report_min_cell: {} is outside {}..=1000; fewer than {} responses per figure could point to a student",
+                self.report_min_cell,
+                crate::report::MIN_K,
+                crate::report::MIN_K
+            ));
+        }
+        if !(1..=720).contains(&self.report_session_minutes) {
+            return bad(format!("report_session_minutes: {} is outside 1..=720", self.report_session_minutes));
+        }
+        if !(1..=100).contains(&self.report_sign_in_attempts) {
+            return bad(format!("report_sign_in_attempts: {} is outside 1..=100", self.report_sign_in_attempts));
         }
         // An empty token means "not set", never "anyone may export".
         if self.export_token.as_deref().is_some_and(|t| t.trim().is_empty()) {
@@ -367,6 +391,19 @@ mod tests {
         let mut c = Config { export_token: Some("  ".into()), ..Config::default() };
         c.validate().unwrap();
         assert_eq!(c.export_token, None);
+    }
+
+    #[test]
+    fn report_settings() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("c.toml");
+        std::fs::write(&file, "report_min_cell = 5\nreport_session_minutes = 10\n").unwrap();
+        let c = run(&["--config", file.to_str().unwrap()], no_env).unwrap();
+        assert_eq!((c.report_min_cell, c.report_session_minutes, c.report_sign_in_attempts), (5, 10, 5));
+        assert_eq!(Config::default().report_min_cell, 10);
+        std::fs::write(&file, "report_min_cell = 4\n").unwrap();
+        let err = run(&["--config", file.to_str().unwrap()], no_env).unwrap_err().to_string();
+        assert!(err.contains("report_min_cell: 4 is outside 5..=1000"), "{err}");
     }
 
     #[test]

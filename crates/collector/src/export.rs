@@ -210,6 +210,12 @@ pub struct CodebookEntry {
 /// The codebook: the meta columns, then every answer column of every known
 /// questionnaire version.
 pub fn codebook(known: &Questionnaires) -> Vec<CodebookEntry> {
+    codebook_in(known, "en")
+}
+
+/// The codebook with questionnaire texts in `lang` (each falling back to
+/// English, then to any language the file gives).
+pub fn codebook_in(known: &Questionnaires, lang: &str) -> Vec<CodebookEntry> {
     let mut out: Vec<CodebookEntry> = META_COLUMNS
         .iter()
         .map(|(name, text)| CodebookEntry {
@@ -230,15 +236,34 @@ pub fn codebook(known: &Questionnaires) -> Vec<CodebookEntry> {
         })
         .collect();
     for q in known.iter() {
-        codebook_for(q, &mut out);
+        codebook_for(q, lang, &mut out);
     }
     out
 }
 
-fn codebook_for(q: &Questionnaire, out: &mut Vec<CodebookEntry>) {
+/// Every language the questionnaires' texts are written in ("en" for plain
+/// strings), sorted.
+pub fn languages(known: &Questionnaires) -> Vec<String> {
+    let mut langs = std::collections::BTreeSet::from(["en".to_owned()]);
+    let mut add = |t: &survey_core::Text| {
+        if let survey_core::Text::Localised(m) = t {
+            langs.extend(m.keys().cloned());
+        }
+    };
+    for q in known.iter() {
+        add(&q.title);
+        for (section, question) in q.questions() {
+            add(&section.title);
+            add(&question.text);
+        }
+    }
+    langs.into_iter().collect()
+}
+
+fn codebook_for(q: &Questionnaire, lang: &str, out: &mut Vec<CodebookEntry>) {
     let opts = |list: &[survey_core::Opt], pnts: bool| {
         let mut v: Vec<CodeOption> =
-            list.iter().map(|o| CodeOption { value: o.value.clone(), label: o.label.get("en").to_owned() }).collect();
+            list.iter().map(|o| CodeOption { value: o.value.clone(), label: o.label.get(lang).to_owned() }).collect();
         if pnts {
             v.push(CodeOption { value: PREFER_NOT_TO_SAY.into(), label: PREFER_NOT_TO_SAY_LABEL.into() });
         }
@@ -249,8 +274,8 @@ fn codebook_for(q: &Questionnaire, out: &mut Vec<CodebookEntry>) {
             questionnaire_id: q.id.clone(),
             questionnaire_version: q.version.clone(),
             column: question.id.clone(),
-            section: section.title.get("en").to_owned(),
-            question: question.text.get("en").to_owned(),
+            section: section.title.get(lang).to_owned(),
+            question: question.text.get(lang).to_owned(),
             statement: None,
             kind: question.kind.name().to_owned(),
             required: question.required,
@@ -267,7 +292,7 @@ fn codebook_for(q: &Questionnaire, out: &mut Vec<CodebookEntry>) {
                 for s in statements {
                     out.push(CodebookEntry {
                         column: format!("{}.{}", question.id, s.id),
-                        statement: Some(s.text.get("en").to_owned()),
+                        statement: Some(s.text.get(lang).to_owned()),
                         reverse_scored: s.reverse,
                         options: opts(scale, *prefer_not_to_say),
                         ..base.clone()
@@ -281,10 +306,10 @@ fn codebook_for(q: &Questionnaire, out: &mut Vec<CodebookEntry>) {
             Kind::Rating { min, max, min_label, max_label } => {
                 let mut options = Vec::new();
                 if let Some(l) = min_label {
-                    options.push(CodeOption { value: min.to_string(), label: l.get("en").to_owned() });
+                    options.push(CodeOption { value: min.to_string(), label: l.get(lang).to_owned() });
                 }
                 if let Some(l) = max_label {
-                    options.push(CodeOption { value: max.to_string(), label: l.get("en").to_owned() });
+                    options.push(CodeOption { value: max.to_string(), label: l.get(lang).to_owned() });
                 }
                 out.push(CodebookEntry { options, min: Some(*min as f64), max: Some(*max as f64), step: Some(1.0), ..base })
             }

@@ -18,11 +18,13 @@
 //! ```
 
 pub mod api;
+pub mod auth;
 pub mod config;
 pub mod error;
 pub mod export;
 pub mod ingest;
 pub mod registry;
+pub mod report;
 pub mod store;
 pub mod web;
 
@@ -114,17 +116,16 @@ pub fn app(state: AppState) -> Router {
         Router::new().route("/api/submissions", post(api::post_submission)).layer(DefaultBodyLimit::max(config.max_body_bytes)).layer(cors);
 
     let api = Router::new()
-        .route("/api/submissions.csv", get(api::export_csv))
-        .route("/api/submissions.json", get(api::export_json))
-        .route("/api/codebook.csv", get(api::codebook_csv_handler))
-        .route("/api/codebook.json", get(api::codebook_json_handler))
+        // The exports (bearer token or report session), /api/report.json,
+        // the R/SPSS files and /report: report::routes.
         .route("/api/{*rest}", any(api::api_not_found))
         .route("/__test/fault", post(api::set_fault))
         .merge(submissions)
         // Answers and exports must never sit in a cache.
         .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
         .route("/healthz", get(api::healthz))
-        .with_state(state);
+        .with_state(state.clone())
+        .merge(report::routes::router(state));
 
     let csp = HeaderValue::from_str(&web::csp_for(&config.csp, &config.dist_dir))
         .unwrap_or_else(|_| HeaderValue::from_static(config::DEFAULT_CSP));
