@@ -17,9 +17,7 @@ pub mod anon;
 pub mod answers;
 pub mod config;
 pub mod draft;
-pub mod json;
 pub mod logic;
-pub mod num;
 pub mod payload;
 pub mod period;
 pub mod retry;
@@ -27,6 +25,11 @@ pub mod schema;
 pub mod submission;
 pub mod text;
 pub mod validate;
+
+/// The JSON reader/writer, at its old path (it lives in the `cs-json` crate).
+pub use cs_json as json;
+/// Decimal <-> `f64` conversion, at its old path.
+pub use cs_json::num;
 
 pub use answers::{Answer, Answers};
 pub use config::{Config, ConfigError};
