@@ -17,6 +17,9 @@ use serde_json::{json, Value};
 /// The header carrying the submission id; see `docs/submission-format.md`.
 pub static IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
 
+/// Bodies up to this size are parsed and checked on the async worker.
+pub const INLINE_CHECK_BYTES: usize = 64 * 1024;
+
 /// `POST /api/submissions`.
 pub async fn post_submission(
     State(app): State<AppState>,
@@ -30,11 +33,29 @@ pub async fn post_submission(
         StatusCode::PAYLOAD_TOO_LARGE => ApiError::TooLarge { limit: app.config().max_body_bytes },
         _ => ApiError::BodyRead(r.body_text()),
     })?;
-    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
-    let key = headers.get(&IDEMPOTENCY_KEY).map(|v| v.to_str().map_err(|_| ()));
-    let incoming = ingest::parse(content_type, key, &body)?;
+    let body_len = body.len();
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let key = headers.get(&IDEMPOTENCY_KEY).map(|v| v.to_str().map(str::to_owned).map_err(|_| ()));
+    let checks = {
+        let app = app.clone();
+        move || {
+            let incoming = ingest::parse(content_type.as_deref(), key.as_ref().map(|k| k.as_deref().map_err(|_| ())), &body)?;
+            let checked = ingest::check(app.questionnaires(), &incoming.submission).map(|_| ());
+            Ok::<_, ApiError>((incoming, checked))
+        }
+    };
+    // Parsing and checking cost time in proportion to the body. A usual body
+    // takes microseconds and runs here; a large one goes to the blocking pool,
+    // a few at a time, so it can never stall the async workers that answer
+    // every other request (a 1 MiB body once held them for 36 s).
+    let (incoming, checked) = if body_len <= INLINE_CHECK_BYTES {
+        checks()?
+    } else {
+        let _permit = app.heavy_permits().acquire().await.map_err(|e| ApiError::Internal(e.to_string()))?;
+        tokio::task::spawn_blocking(checks).await.map_err(|e| ApiError::Internal(e.to_string()))??
+    };
 
-    if let Err(refused) = ingest::check(app.questionnaires(), &incoming.submission) {
+    if let Err(refused) = checked {
         // A retry of something stored before the questionnaire set changed is
         // still "already received", not a new refusal.
         if let Some(stored) = app.store().lookup(incoming.submission.submission_id.clone()).await? {
