@@ -42,5 +42,6 @@ pub fn message(q: &Question, e: &ValidationError, lang: &str) -> String {
         E::TooShort { min } => format!("Write at least {min} characters"),
         E::TooLong { max } => format!("Answer must be {max} characters or fewer"),
         E::UnknownQuestion | E::NotShown => "This answer is not needed".into(),
+        E::ControlCharacter => "Remove the invisible control characters from this answer".into(),
     }
 }

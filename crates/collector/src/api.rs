@@ -8,7 +8,7 @@ use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderName, StatusCode};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
@@ -138,7 +138,24 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 
 async fn table(app: &AppState) -> Result<Table, ApiError> {
     let stored = app.store().all().await?;
-    Table::build(app.questionnaires(), stored).map_err(ApiError::Internal)
+    Ok(Table::build(app.questionnaires(), stored))
+}
+
+/// How many stored rows an export left out as unreadable, and their ids.
+pub static UNREADABLE_ROWS: HeaderName = HeaderName::from_static("x-unreadable-rows");
+pub static UNREADABLE_IDS: HeaderName = HeaderName::from_static("x-unreadable-submission-ids");
+
+/// Names the rows an export could not read (CSV has no place for them that
+/// every reader would skip; the JSON export also lists them in its body).
+fn with_unreadable(mut res: Response, table: &Table) -> Response {
+    if !table.unreadable.is_empty() {
+        let h = res.headers_mut();
+        h.insert(UNREADABLE_ROWS.clone(), table.unreadable.len().into());
+        if let Ok(ids) = HeaderValue::from_str(&table.unreadable_ids()) {
+            h.insert(UNREADABLE_IDS.clone(), ids);
+        }
+    }
+    res
 }
 
 fn csv_response(bytes: Vec<u8>, filename: &str) -> Response {
@@ -155,14 +172,16 @@ fn csv_response(bytes: Vec<u8>, filename: &str) -> Response {
 /// `GET /api/submissions.csv`.
 pub async fn export_csv(State(app): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
     authorize(&app, &headers)?;
-    let csv = table(&app).await?.to_csv().map_err(|e| ApiError::Internal(e.to_string()))?;
-    Ok(csv_response(csv, "submissions.csv"))
+    let table = table(&app).await?;
+    let csv = table.to_csv().map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(with_unreadable(csv_response(csv, "submissions.csv"), &table))
 }
 
 /// `GET /api/submissions.json`.
 pub async fn export_json(State(app): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
     authorize(&app, &headers)?;
-    Ok(Json(table(&app).await?.to_json()).into_response())
+    let table = table(&app).await?;
+    Ok(with_unreadable(Json(table.to_json()).into_response(), &table))
 }
 
 /// `GET /api/codebook.csv`.
