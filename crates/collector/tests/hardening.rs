@@ -9,6 +9,14 @@ use common::{balint_submission, config_in, submission, workdir, TestServer, TOKE
 use serde_json::{json, Value};
 use std::time::Duration;
 
+/// A receiver and the path of its database file (and the directory to keep).
+async fn server_and_database() -> (TestServer, std::path::PathBuf, tempfile::TempDir) {
+    let dir = workdir();
+    let config = config_in(dir.path());
+    let db = config.database.clone();
+    (TestServer::start_config(config).await, db, dir)
+}
+
 #[tokio::test]
 async fn no_redirect_leaves_the_origin() {
     let s = TestServer::start().await;
@@ -63,10 +71,7 @@ async fn the_list_of_refused_answers_is_capped() {
 
 #[tokio::test]
 async fn healthz_fails_when_the_database_takes_no_writes() {
-    let dir = workdir();
-    let config = config_in(dir.path());
-    let db = config.database.clone();
-    let s = TestServer::start_config(config).await;
+    let (s, db, _dir) = server_and_database().await;
     assert_eq!(s.client.get(s.url("/healthz")).send().await.unwrap().status(), 200);
     // Another process holds the write lock (a stuck backup, a stray sqlite3
     // shell): reads still work, every insert would fail.
@@ -86,10 +91,7 @@ async fn healthz_fails_when_the_database_takes_no_writes() {
 
 #[tokio::test]
 async fn exports_keep_the_readable_rows_and_name_the_unreadable_ones() {
-    let dir = workdir();
-    let config = config_in(dir.path());
-    let db = config.database.clone();
-    let s = TestServer::start_config(config).await;
+    let (s, db, _dir) = server_and_database().await;
     let good = balint_submission();
     assert_eq!(s.post(&good).await.0, 201);
     let bad_id = common::new_id();
