@@ -93,7 +93,13 @@ impl Table {
                             add(&mut columns, Source::Statement(question.id.clone(), s.id.clone()));
                         }
                     }
-                    _ => add(&mut columns, Source::Question(question.id.clone())),
+                    Kind::Single { .. }
+                    | Kind::Multiple { .. }
+                    | Kind::Rating { .. }
+                    | Kind::Number { .. }
+                    | Kind::ShortText { .. }
+                    | Kind::LongText { .. }
+                    | Kind::Consent => add(&mut columns, Source::Question(question.id.clone())),
                 }
             }
         }
