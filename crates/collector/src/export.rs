@@ -119,9 +119,10 @@ impl Table {
         Table { columns, rows, unreadable }
     }
 
-    /// The ids of unreadable rows, comma-separated, for a response header.
+    /// The ids of the first 100 unreadable rows, comma-separated, for a
+    /// response header (headers must stay small; the count says if more).
     pub fn unreadable_ids(&self) -> String {
-        self.unreadable.iter().map(|u| u.submission_id.as_str()).collect::<Vec<_>>().join(",")
+        self.unreadable.iter().take(100).map(|u| u.submission_id.as_str()).collect::<Vec<_>>().join(",")
     }
 
     /// The CSV export: header row, then one row per submission.
