@@ -281,6 +281,12 @@ fn every_question_type_loads_as_itself() {
         assert_eq!(q.sections[0].questions[0].kind.question_type(), t);
     }
     assert_eq!(QuestionType::parse("Info"), None, "names are exact");
+    let unknown =
+        r#"{"id":"t","version":"1","title":"T","sections":[{"id":"s","title":"S","questions":[{"id":"q","type":"x","text":"Q"}]}]}"#;
+    let message = survey_core::Questionnaire::from_json(unknown).unwrap_err().to_string();
+    for t in QuestionType::ALL {
+        assert!(message.contains(t.as_str()), "the unknown-type error does not name {}: {message}", t.as_str());
+    }
     let schema: serde_json::Value =
         serde_json::from_str(include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/questionnaire.schema.json"))).unwrap();
     let text = schema.to_string();
