@@ -29,6 +29,10 @@
   if (questionnaire) params.set('questionnaire', questionnaire);
   params.set('embed', '1');
   if (endpoint) params.set('endpoint', endpoint);
+  // Look: match the host page (docs/embedding.md, "Matching the host page").
+  var theme = script.getAttribute('data-theme');
+  if (theme === 'light' || theme === 'dark') params.set('theme', theme);
+  if (script.hasAttribute('data-hide-title')) params.set('hide_title', '1');
 
   var iframe = document.createElement('iframe');
   // The app lives next to embed.js, so it also works under a path.
@@ -40,7 +44,7 @@
   // origin (never the full address) even if the page's own policy is stricter.
   iframe.referrerPolicy = 'strict-origin';
   // Until the app reports its height; it scrolls inside only until then.
-  iframe.style.cssText = 'display:block;width:100%;border:0;height:36rem;';
+  iframe.style.cssText = 'display:block;width:100%;border:0;height:36rem;color-scheme:' + (theme === 'light' || theme === 'dark' ? theme : 'normal') + ';';
 
   var events = { ready: 1, 'draft-saved': 1, submitted: 1, synced: 1 };
 

@@ -2,7 +2,7 @@
 
 use crate::browser;
 use crate::drafts::{use_drafts, Drafts, Notice};
-use crate::notice::{notice, Action};
+use crate::notice::{notice, notice_with, Action};
 use crate::outbox::{use_outbox, Item, Outbox};
 use crate::pwa;
 use survey_core::payload::build_submission;
@@ -19,6 +19,7 @@ use leptos::prelude::*;
 /// The whole app. Loads `config.json` and the questionnaire it names.
 #[component]
 pub fn App() -> impl IntoView {
+    browser::apply_look();
     // A plain signal filled by one task: the app loads once, and this costs
     // far less wasm than a resource.
     let loaded = RwSignal::new(None::<Result<Loaded, LoadError>>);
@@ -58,7 +59,7 @@ fn Loaded(loaded: Loaded) -> impl IntoView {
         drafts.save_now(state);
         pwa::apply_update();
     };
-    // The receipt of the response just submitted: shows the confirmation.
+    // The id of the response just submitted (never shown): shows the confirmation.
     let submitted = RwSignal::new(None::<String>);
     let failed = RwSignal::new(false);
     let on_submit = Callback::new(move |_: ()| {
@@ -74,7 +75,7 @@ fn Loaded(loaded: Loaded) -> impl IntoView {
         });
         let item =
             Item { submission, endpoint: endpoint.clone(), headers: config.headers.clone(), attempts: 0, next_at: 0.0, attention: None };
-        let code = item.receipt();
+        let id = item.submission.submission_id.clone();
         // Outbox first; only then is the draft cleared.
         match outbox.add(item) {
             Ok(()) => {
@@ -82,12 +83,23 @@ fn Loaded(loaded: Loaded) -> impl IntoView {
                 state.reset();
                 drafts.notices.set(Vec::new());
                 failed.set(false);
-                submitted.set(Some(code));
+                submitted.set(Some(id));
                 tell_parent("submitted");
+                // Focus the confirmation's heading, so it is what is announced.
+                request_animation_frame(|| browser::focus_id("confirmation-title"));
                 outbox.flush(true);
             }
             Err(_) => failed.set(true),
         }
+    });
+    // "Your answers were restored" is said once: it goes when the student
+    // moves to another page.
+    Effect::new(move |prev: Option<usize>| {
+        let page = state.page.get();
+        if prev.is_some_and(|p| p != page) {
+            drafts.notices.update(|v| v.retain(|n| !matches!(n, Notice::Restored { .. })));
+        }
+        page
     });
     // What <Show> does (a memo, then one branch or the other), minus its
     // generic children and fallback types.
@@ -108,27 +120,71 @@ fn Loaded(loaded: Loaded) -> impl IntoView {
             }
             .into_any()
         } else {
-            view! { <Confirmation outbox=outbox receipt=submitted /> }.into_any()
+            view! { <Confirmation outbox=outbox submitted=submitted title=state.questionnaire.with_value(|q| q.title.get(crate::fields::LANG).to_owned()) /> }.into_any()
         }}
     }
 }
 
-/// After Send: thanks, a receipt code, and whether it has gone yet.
+/// After Send: thanks, and one plain statement of where the answers are:
+/// sent, waiting (offline, or the server not answering), or not accepted.
+/// No receipt code: the submission id is in every export, so a code derived
+/// from it would let a student who quotes it be linked to their answers.
 #[component]
-fn Confirmation(outbox: Outbox, receipt: RwSignal<Option<String>>) -> impl IntoView {
-    let code = move || receipt.get().unwrap_or_default();
-    let delivered = move || outbox.sent.with(|s| s.contains(&code()));
+fn Confirmation(outbox: Outbox, submitted: RwSignal<Option<String>>, title: String) -> impl IntoView {
+    let online = use_online();
+    browser::set_title(&format!("Thank you - {title}"));
+    let status = move || {
+        let id = submitted.get().unwrap_or_default();
+        if outbox.sent.with(|s| s.contains(&crate::outbox::receipt(&id))) {
+            return ("Your answers have been sent to the programme team.".to_owned(), None);
+        }
+        let item = outbox.items.with(|v| v.iter().find(|i| i.submission.submission_id == id).cloned());
+        match item {
+            Some(Item { attention: Some((status, why)), .. }) => (
+                "The survey could not accept your answers. They are kept on this device and nothing else is needed from you now. If this keeps happening, tell your programme team that the survey is not accepting answers (do not send them your answers: that would show who wrote them).".to_owned(),
+                Some(format!("The endpoint answered {status}: {why}")),
+            ),
+            Some(i) if !online.get() => (
+                "You are offline. Your answers are saved on this device and will be sent automatically when you are back online, even if you close this page now.".to_owned(),
+                (i.attempts > 0).then(|| format!("{} attempts so far; the browser reports no network.", i.attempts)),
+            ),
+            Some(i) if i.attempts > 0 => (
+                "The survey server is not available at the moment. Your answers are saved on this device and will be sent automatically, even if you close this page now.".to_owned(),
+                Some(format!("{} attempts so far; the endpoint did not answer or answered with a temporary error.", i.attempts)),
+            ),
+            _ => ("Sending your answers… They are saved on this device and will be sent automatically, even if you close this page now.".to_owned(), None),
+        }
+    };
     view! {
-        <h1 class="title" tabindex="-1">"Thank you"</h1>
-        <p>"Your answers are anonymous. Your receipt code is " <strong class="receipt">{code}</strong> "."</p>
-        <p class="send-status" role="status">
-            {move || if delivered() {
-                "Your answers have been sent to the programme team."
-            } else {
-                "Your answers are saved on this device and will be sent automatically, even if you close this page now."
-            }}
-        </p>
+        <h1 class="title" id="confirmation-title" tabindex="-1">"Thank you"</h1>
+        <p>"Your answers are anonymous: they carry no name, no account and nothing about this device."</p>
+        {move || {
+            let (text, details) = status();
+            view! {
+                <p class="send-status" role="status">{text}</p>
+                {details.map(|d| view! {
+                    <details class="for-it">
+                        <summary>"Details for IT staff"</summary>
+                        <p class="technical">{d}</p>
+                    </details>
+                })}
+            }
+        }}
     }
+}
+
+/// Whether the browser reports a network (`navigator.onLine`), following the
+/// `online`/`offline` events.
+fn use_online() -> ReadSignal<bool> {
+    let now = || web_sys::window().map(|w| w.navigator().on_line()).unwrap_or(true);
+    let (online, set_online) = signal(now());
+    let on = window_event_listener(leptos::ev::online, move |_| set_online.set(true));
+    let off = window_event_listener(leptos::ev::offline, move |_| set_online.set(false));
+    on_cleanup(move || {
+        on.remove();
+        off.remove();
+    });
+    online
 }
 
 /// What waits in the outbox, and what needs attention, with the actions.
@@ -148,6 +204,8 @@ fn OutboxStatus(outbox: Outbox) -> impl IntoView {
             notice("notice outbox", "status", text, vec![Action::button("Send now", move || outbox.flush(true))])
         })
     };
+    // Never "email it to someone": that would reveal who wrote it. The answers
+    // stay here and can be downloaded; the technical reason is for IT staff.
     let attention = move || {
         outbox
             .items
@@ -155,12 +213,16 @@ fn OutboxStatus(outbox: Outbox) -> impl IntoView {
             .into_iter()
             .filter_map(|i| {
                 let (status, why) = i.attention.clone()?;
-                let receipt = i.receipt();
                 let json = i.submission.to_json().to_pretty();
-                let text = format!("Your response {receipt} was not accepted by the survey server ({status}: {why}). It is kept on this device. Please download it and send it to the programme team.");
-                let file = format!("response-{receipt}.json");
-                Some(notice("notice notice-warning outbox-attention", "alert", text,
-                    vec![Action::button("Download my response", move || browser::download(&file, &json))]))
+                Some(
+                    notice_with(
+                        "notice notice-warning outbox-attention",
+                        "alert",
+                        "A response on this device was not accepted by the survey. It is kept here, and you can download a copy for yourself. Please do not send it to anyone: that would show who wrote it.".into(),
+                        vec![Action::button("Download my response", move || browser::download("cohort-survey-response.json", &json))],
+                        Some(format!("The endpoint answered {status}: {why}")),
+                    ),
+                )
             })
             .collect_view()
     };
@@ -170,9 +232,12 @@ fn OutboxStatus(outbox: Outbox) -> impl IntoView {
             .get()
             .into_iter()
             .map(|raw| {
-                notice("notice notice-warning outbox-unreadable", "alert",
-                    "A response saved on this device for sending could not be read, so it cannot be sent. It is kept here. Please download it and send it to the programme team.".into(),
-                    vec![Action::button("Download the unreadable response", move || browser::download("unreadable-response.txt", &raw))])
+                notice(
+                    "notice notice-warning outbox-unreadable",
+                    "alert",
+                    "A response saved on this device for sending could not be read, so it cannot be sent. It is kept here, and you can download it.".into(),
+                    vec![Action::button("Download the unreadable response", move || browser::download("unreadable-response.txt", &raw))],
+                )
             })
             .collect_view()
     };
@@ -242,28 +307,40 @@ fn Notices(drafts: Drafts, state: SurveyState) -> impl IntoView {
 fn StartAgain(drafts: Drafts, state: SurveyState) -> impl IntoView {
     let asking = RwSignal::new(false);
     let asking_memo = Memo::new(move |_| asking.get());
+    // Focus follows the dialog: into it when it opens, to the first page's
+    // heading after deleting, back to "Start again" on Cancel.
+    let ask = move |_| {
+        asking.set(true);
+        request_animation_frame(|| browser::focus_id("start-again-dialog"));
+    };
     let confirm = move |_| {
         drafts.clear();
         state.reset();
         drafts.notices.set(Vec::new());
         asking.set(false);
+        request_animation_frame(|| browser::focus_id("page-title"));
+    };
+    let cancel = move |_| {
+        asking.set(false);
+        request_animation_frame(|| browser::focus_id("start-again-button"));
     };
     view! {
         <div class="start-again">
             {move || if asking_memo.get() {
                 view! {
-                    <div class="notice notice-warning" role="alertdialog" aria-labelledby="start-again-q">
+                    <div class="notice notice-warning" id="start-again-dialog" tabindex="-1" role="alertdialog"
+                        aria-labelledby="start-again-q">
                         <p id="start-again-q">"Delete all your answers on this device and start again?"</p>
                         <div class="actions">
-                            <button type="button" class="button" on:click=confirm>"Yes, delete my answers"</button>
-                            <button type="button" class="button button-secondary" on:click=move |_| asking.set(false)>"Cancel"</button>
+                            <button type="button" class="button button-warning" on:click=confirm>"Yes, delete my answers"</button>
+                            <button type="button" class="button button-secondary" on:click=cancel>"Cancel"</button>
                         </div>
                     </div>
                 }
                 .into_any()
             } else {
                 view! {
-                    <button type="button" class="link-button" on:click=move |_| asking.set(true)>"Start again"</button>
+                    <button type="button" class="link-button" id="start-again-button" on:click=ask>"Start again"</button>
                 }
                 .into_any()
             }}
@@ -277,6 +354,7 @@ fn StartAgain(drafts: Drafts, state: SurveyState) -> impl IntoView {
 pub fn ErrorPage(error: LoadError) -> impl IntoView {
     let offline = matches!(error, LoadError::Fetch { .. });
     let error = error.clone();
+    browser::set_title("Error: Sorry, the questionnaire cannot be opened");
     view! {
         <div class="error-page" role="alert">
             <h1 class="title">"Sorry, the questionnaire cannot be opened"</h1>

@@ -122,3 +122,38 @@ pub fn uuid_v4() -> String {
 pub fn own_url() -> String {
     web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default()
 }
+
+/// Sets the tab's title (`document.title`), which screen readers announce.
+pub fn set_title(title: &str) {
+    if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+        doc.set_title(title);
+    }
+}
+
+/// Focuses the element with `id` (a heading or dialog with tabindex=-1).
+pub fn focus_id(id: &str) {
+    let el = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id));
+    if let Some(el) = el.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = el.focus();
+    }
+}
+
+/// The embedded look, from the frame's address (set by `embed.js`): with
+/// `embed=1` a transparent, left-aligned page that blends into the host;
+/// `theme=light|dark` follows the host instead of the device setting;
+/// `hide_title=1` hides the questionnaire title when the host page shows its
+/// own (it stays for screen readers). Classes and `data-theme` on `<html>`,
+/// read by style/main.css.
+pub fn apply_look() {
+    let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) else { return };
+    let classes = root.class_list();
+    if query_param("embed").as_deref() == Some("1") {
+        let _ = classes.add_1("embedded");
+    }
+    if query_param("hide_title").as_deref() == Some("1") {
+        let _ = classes.add_1("hide-title");
+    }
+    if let Some(theme) = query_param("theme").filter(|t| t == "light" || t == "dark") {
+        let _ = root.set_attribute("data-theme", &theme);
+    }
+}

@@ -7,7 +7,7 @@ use crate::state::SurveyState;
 use crate::storage::{Store, StoreError};
 use leptos::prelude::*;
 use std::time::Duration;
-use survey_core::draft::{migrate, Draft};
+use survey_core::draft::{restore as restore_answers, Draft};
 
 /// All keys this app writes start with this.
 pub const PREFIX: &str = "cohort-survey:";
@@ -73,7 +73,11 @@ impl Drafts {
     }
 
     pub fn dismiss(&self, n: &Notice) {
-        self.notices.update(|v| v.retain(|x| x != n));
+        // Only when present: a write to the signal re-creates (and re-announces)
+        // every notice, and each successful save dismisses QuotaFull.
+        if self.notices.with_untracked(|v| v.contains(n)) {
+            self.notices.update(|v| v.retain(|x| x != n));
+        }
     }
 
     /// The draft as it stands now.
@@ -199,7 +203,7 @@ pub fn use_drafts(state: SurveyState, store: Store) -> Drafts {
             return;
         }
         if d.answers != state.answers.get_untracked() {
-            let m = state.questionnaire.with_value(|q| migrate(&d.answers, q));
+            let m = state.questionnaire.with_value(|q| restore_answers(&d, q));
             state.answers.set(m.answers);
             drafts.saved_at.set(Some(d.saved_at));
             drafts.notify(Notice::ChangedElsewhere);
@@ -245,7 +249,7 @@ fn restore(state: SurveyState, drafts: Drafts, qid: &str, key: &str) {
             return;
         }
     };
-    let (version, m) = state.questionnaire.with_value(|q| (q.version.clone(), migrate(&draft.answers, q)));
+    let (version, m) = state.questionnaire.with_value(|q| (q.version.clone(), restore_answers(&draft, q)));
     if draft.questionnaire_version != version {
         drafts.notify(Notice::Migrated { kept: m.kept, dropped: m.dropped });
     }

@@ -135,10 +135,16 @@ pub fn Field(question: Question) -> impl IntoView {
             let input_id = format!("{id}-input");
             let label_for = input_id.clone();
             let whole = step.is_none_or(|s| s.fract() == 0.0);
+            // What the student typed, exactly: "05" or "1." must not be
+            // rewritten to "5" or "1" under their fingers (the caret would
+            // jump and a decimal point could never be typed).
+            let typed = StoredValue::new(None::<String>);
             let value = {
                 let id = id.clone();
                 move || match state.answer(&id) {
-                    Some(Answer::Number(n)) => fmt_num(n),
+                    Some(Answer::Number(n)) => {
+                        typed.get_value().filter(|t| survey_core::num::parse_f64(t.trim()) == Some(n)).unwrap_or_else(|| fmt_num(n))
+                    }
                     Some(Answer::Text(s)) => s,
                     _ => String::new(),
                 }
@@ -147,6 +153,7 @@ pub fn Field(question: Question) -> impl IntoView {
                 let id = id.clone();
                 move |ev| {
                     let raw = event_target_value(&ev);
+                    typed.set_value(Some(raw.clone()));
                     // Keep what was typed even when it is not a number, so the
                     // student sees it and the error, and nothing is lost.
                     let a = match survey_core::num::parse_f64(raw.trim()) {
@@ -225,15 +232,16 @@ pub fn Field(question: Question) -> impl IntoView {
                     <legend class="question">{text}{optional}</legend>
                     {hint}
                     {error_view}
+                    // The end labels sit at the scale's ends in both layouts:
+                    // under the first and last points in one row (wide), above
+                    // the first and below the last in a list (phones).
                     <div class="rating">
+                        <span class="rating-end rating-min" aria-hidden="true">{min_label.as_ref().map(t)}</span>
                         <Radios name=id.clone() choices=choices
                             get={let id = id.clone(); Arc::new(move || state.answer(&id).and_then(|a| a.as_number()).map(fmt_num)) as GetChoice}
                             set={let id = id.clone(); Arc::new(move |v: String| { state.set_answer(&id, survey_core::num::parse_f64(&v).map(Answer::Number)); state.leave(&id); }) as SetChoice} />
+                        <span class="rating-end rating-max" aria-hidden="true">{max_label.as_ref().map(t)}</span>
                     </div>
-                    <p class="rating-ends" aria-hidden="true">
-                        <span>{min_label.as_ref().map(t)}</span>
-                        <span>{max_label.as_ref().map(t)}</span>
-                    </p>
                     <p class="visually-hidden">{ends}</p>
                 </fieldset>
             }
@@ -318,21 +326,19 @@ pub fn Field(question: Question) -> impl IntoView {
                         }
                     };
                     view! {
-                        <fieldset class="statement" class:statement-missing=missing>
+                        <fieldset class="statement" id=format!("q-{id}--{sid}") class:statement-missing=missing>
                             <legend>{t(&s.text)}</legend>
                             <Radios name=format!("{id}--{sid}") choices=choices.clone() get=Arc::new(get) as GetChoice set=Arc::new(set) as SetChoice />
                         </fieldset>
                     }
                 })
                 .collect_view();
-            let on_focusout = {
-                let id = id.clone();
-                move |_| state.leave(&id)
-            };
             let labelled_by = label_id.clone();
+            // A grid is checked when the student moves on (Next), not when
+            // focus moves between its statements: the first tap is not an error.
             view! {
                 <div class=class id=container role="group" aria-labelledby=labelled_by
-                    aria-describedby=described on:focusout=on_focusout>
+                    aria-describedby=described>
                     <p class="question" id=label_id>{text}{optional}</p>
                     {hint}
                     {error_view}

@@ -23,3 +23,4 @@ mod survey;
 pub use app::App;
 pub use fields::Field;
 pub use state::SurveyState;
+pub use survey::Survey;

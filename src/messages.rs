@@ -1,5 +1,10 @@
 //! Every student-facing wording of survey-core's error codes, in one place so
 //! a translation touches one file.
+//!
+//! GOV.UK error messages: say what to do, for this question; *Select* for
+//! choices, *Enter* for text and numbers; every message names its question
+//! (the summary shows the same words as the field), unless the questionnaire
+//! gives the question its own wording (`errors` in the questionnaire file).
 
 use survey_core::anon::{describe, Finding};
 use survey_core::num::Num;
@@ -11,37 +16,51 @@ pub fn flag(text: &str, f: &Finding) -> String {
     format!("“{found}” looks like {} - please remove it.", describe(f.kind))
 }
 
-/// The inline and summary message for one error on one question (GOV.UK
-/// style: says what to do, names the question where it helps).
+/// The inline and summary message for one error on one question.
 pub fn message(q: &Question, e: &ValidationError, lang: &str) -> String {
     use ValidationError as E;
+    let own = |t: &Option<survey_core::Text>| t.as_ref().map(|t| t.get(lang).to_owned());
     let text = q.text.get(lang);
+    let choice = matches!(q.kind, Kind::Single { .. } | Kind::Multiple { .. } | Kind::Rating { .. } | Kind::Likert { .. });
     match e {
-        E::Required => match q.kind {
-            Kind::Single { .. } | Kind::Rating { .. } => format!("Select an answer for: {text}"),
+        E::Required | E::ConsentRequired => own(&q.errors.required).unwrap_or_else(|| match q.kind {
             Kind::Multiple { .. } => format!("Select at least one option for: {text}"),
-            Kind::Likert { .. } => format!("Answer each statement in: {text}"),
+            Kind::Likert { .. } => format!("Select an answer for each statement in: {text}"),
+            Kind::Consent => "Select the box to confirm you understand how your answers are used".into(),
             Kind::Number { .. } => format!("Enter a number for: {text}"),
+            _ if choice => format!("Select an answer for: {text}"),
             _ => format!("Enter an answer for: {text}"),
-        },
-        E::Incomplete { missing } => match missing.len() {
-            1 => "Choose an answer for the statement left blank".into(),
-            n => format!("Choose an answer for the {n} statements left blank"),
-        },
-        E::ConsentRequired => "Tick the box to confirm you understand how your answers are used".into(),
-        E::WrongType { .. } => "That answer cannot be used here - please answer again".into(),
-        E::NotAnOption { .. } | E::UnknownStatement { .. } => "That answer is no longer one of the choices - please choose again".into(),
-        E::TooFewSelections { min } => format!("Select at least {min} options"),
-        E::TooManySelections { max } => format!("Select no more than {max} options"),
-        E::DuplicateSelection { .. } => "Select each option only once".into(),
-        E::BelowMin { min } => format!("Enter a number of {} or more", Num(*min)),
-        E::AboveMax { max } => format!("Enter a number of {} or less", Num(*max)),
-        E::NotAStep { step } if *step == 1.0 => "Enter a whole number".into(),
-        E::NotAStep { step } => format!("Enter a number in steps of {}", Num(*step)),
-        E::NotWhole => "Choose a whole number".into(),
-        E::TooShort { min } => format!("Write at least {min} characters"),
-        E::TooLong { max } => format!("Answer must be {max} characters or fewer"),
-        E::UnknownQuestion | E::NotShown => "This answer is not needed".into(),
-        E::ControlCharacter => "Remove the invisible control characters from this answer".into(),
+        }),
+        E::Incomplete { missing } => {
+            let statement = |id: &str| match &q.kind {
+                Kind::Likert { statements, .. } => {
+                    statements.iter().find(|s| s.id == id).map(|s| s.text.get(lang).to_owned()).unwrap_or_default()
+                }
+                _ => String::new(),
+            };
+            let first = missing.first().map(|id| statement(id)).unwrap_or_default();
+            match missing.len() {
+                1 => format!("Select an answer for the statement “{first}”"),
+                n => format!("Select an answer for the {n} statements left blank, starting with “{first}”"),
+            }
+        }
+        E::WrongType { .. } => own(&q.errors.invalid).unwrap_or_else(|| match q.kind {
+            Kind::Number { .. } => format!("Enter a number as a figure, like 4, for: {text}"),
+            _ if choice => format!("Select one of the answers for: {text}"),
+            _ => format!("Enter an answer for: {text}"),
+        }),
+        E::NotAnOption { .. } | E::UnknownStatement { .. } => format!("Select one of the answers for: {text}"),
+        E::TooFewSelections { min } => format!("Select at least {min} options for: {text}"),
+        E::TooManySelections { max } => format!("Select no more than {max} options for: {text}"),
+        E::DuplicateSelection { .. } => format!("Select each option only once for: {text}"),
+        E::BelowMin { min } => format!("Enter a number of {} or more for: {text}", Num(*min)),
+        E::AboveMax { max } => format!("Enter a number of {} or less for: {text}", Num(*max)),
+        E::NotAStep { step } if *step == 1.0 => format!("Enter a whole number for: {text}"),
+        E::NotAStep { step } => format!("Enter a number in steps of {} for: {text}", Num(*step)),
+        E::NotWhole => format!("Select a whole number for: {text}"),
+        E::TooShort { min } => format!("Enter at least {min} characters for: {text}"),
+        E::TooLong { max } => format!("Enter {max} characters or fewer for: {text}"),
+        E::UnknownQuestion | E::NotShown => format!("This answer is not needed: {text}"),
+        E::ControlCharacter => format!("Remove the invisible control characters from your answer to: {text}"),
     }
 }

@@ -32,6 +32,12 @@ impl Action {
 /// this one view, so its code is compiled once: each notice written as its
 /// own `view!` cost the wasm app 1-2 KB.
 pub fn notice(class: &'static str, role: &'static str, text: String, actions: Vec<Action>) -> impl IntoView {
+    notice_with(class, role, text, actions, None)
+}
+
+/// A notice with technical details for IT staff behind a disclosure, so a
+/// student never has to read status codes or JSON.
+pub fn notice_with(class: &'static str, role: &'static str, text: String, actions: Vec<Action>, details: Option<String>) -> impl IntoView {
     let actions = actions
         .into_iter()
         .map(|a| match a.link {
@@ -49,6 +55,9 @@ pub fn notice(class: &'static str, role: &'static str, text: String, actions: Ve
     view! {
         <div class=class role=role>
             <p>{text}</p>
+            {details.map(|d| view! {
+                <details class="for-it"><summary>"Details for IT staff"</summary><p class="technical">{d}</p></details>
+            })}
             {actions}
         </div>
     }

@@ -52,8 +52,8 @@ pub struct SurveyState {
     pub touched: RwSignal<Vec<String>>,
     /// The error summary at the top of the page (after Next or Submit).
     pub summary: RwSignal<Vec<FieldError>>,
-    /// A question to focus once the next page has rendered (instead of the
-    /// page heading), set by "Change" and error-summary links.
+    /// The element (id) whose first control gets focus once the next page has
+    /// rendered (instead of the page heading): "Change" and error-summary links.
     pub focus_after_render: StoredValue<Option<String>>,
 }
 
@@ -209,16 +209,33 @@ impl SurveyState {
     }
 
     /// Shows the page holding question `id` and moves focus to its first
-    /// control, as GOV.UK error-summary and "Change" links do.
+    /// control, as GOV.UK error-summary and "Change" links do; for a grid with
+    /// blank statements, to the first blank one.
     pub fn show_question(&self, id: &str) {
         let Some(section) = self.section_of(id) else { return };
+        let target = self.target_of(id);
         if self.page.get_untracked() == section {
-            let target = format!("q-{id}");
             request_animation_frame(move || crate::browser::focus_first_control(&target));
         } else {
-            self.focus_after_render.set_value(Some(id.to_owned()));
+            self.focus_after_render.set_value(Some(target));
             self.go(section);
         }
+    }
+
+    /// The element id a link to question `id` goes to: the question, or its
+    /// first blank statement when a grid is incomplete.
+    pub fn target_of(&self, id: &str) -> String {
+        self.errors.with_untracked(|e| match e.get(id) {
+            Some(ValidationError::Incomplete { missing }) if !missing.is_empty() => format!("q-{id}--{}", missing[0]),
+            _ => format!("q-{id}"),
+        })
+    }
+
+    /// Whether any question of section `page` shows an inline error.
+    pub fn page_has_errors(&self, page: usize) -> bool {
+        self.errors.with(|e| {
+            self.questionnaire.with_value(|q| q.sections.get(page).is_some_and(|s| s.questions.iter().any(|qu| e.contains_key(&qu.id))))
+        })
     }
 
     /// The question with this id, if any.

@@ -12,7 +12,8 @@ use survey_core::num::fmt_num;
 use survey_core::payload::findings_by_question;
 use survey_core::{Answer, Kind, Question, PREFER_NOT_TO_SAY};
 
-/// The error summary: a list of links, each moving focus to its field.
+/// The error summary: a list of links, each moving focus to its field (for a
+/// grid, to its first blank statement).
 #[component]
 fn ErrorSummary(summary_ref: NodeRef<html::Div>) -> impl IntoView {
     let state = expect_context::<SurveyState>();
@@ -25,7 +26,7 @@ fn ErrorSummary(summary_ref: NodeRef<html::Div>) -> impl IntoView {
                 let q = state.question(&f.question);
                 let text = q.as_ref().map(|q| message(q, &f.error, LANG)).unwrap_or_default();
                 let id = f.question.clone();
-                let href = format!("#q-{id}");
+                let href = format!("#{}", state.target_of(&id));
                 let on_click = move |ev: leptos::ev::MouseEvent| {
                     ev.prevent_default();
                     // The field may be on another page (from the check page).
@@ -46,6 +47,11 @@ fn ErrorSummary(summary_ref: NodeRef<html::Div>) -> impl IntoView {
 }
 
 /// The survey: the current section or the check page.
+///
+/// Fine-grained on purpose: the page is built again only when the page
+/// changes. Everything that depends on answers (which questions skip logic
+/// shows, the progress caption, Back) is its own small reactive node, so the
+/// field a student is typing in is never rebuilt (value, focus and caret stay).
 ///
 /// `on_submit` runs once every shown question is valid.
 #[component]
@@ -70,6 +76,9 @@ pub fn Survey(
             }
         })
     };
+    // Which sections skip logic shows: changes only when an answer flips a
+    // condition, not on every key.
+    let shown = Memo::new(move |_| state.shown_sections());
     // On a page change, move focus to the new heading so screen readers
     // announce it, and scroll to the top (syncing with the DOM, hence an effect).
     Effect::new(move |prev: Option<usize>| {
@@ -77,14 +86,28 @@ pub fn Survey(
         if prev.is_some_and(|p| p != page) {
             request_animation_frame(move || {
                 browser::scroll_to_top();
-                if let Some(id) = state.focus_after_render.try_update_value(Option::take).flatten() {
-                    browser::focus_first_control(&format!("q-{id}"));
+                if let Some(target) = state.focus_after_render.try_update_value(Option::take).flatten() {
+                    browser::focus_first_control(&target);
                 } else if let Some(h) = heading_ref.try_get_untracked().flatten() {
                     let _ = h.focus();
                 }
             });
         }
         page
+    });
+    // The tab's title names the page, and starts with "Error: " while the
+    // page shows errors (GOV.UK), so a screen reader user hears it first.
+    let title = state.questionnaire.with_value(|q| q.title.get(LANG).to_owned());
+    let heading = title.clone();
+    Effect::new(move |_| {
+        let page = state.page.get();
+        let name = if page >= state.check_page() {
+            "Check your answers".to_owned()
+        } else {
+            state.questionnaire.with_value(|q| q.sections[page].title.get(LANG).to_owned())
+        };
+        let errors = !state.summary.with(Vec::is_empty) || state.page_has_errors(page);
+        browser::set_title(&format!("{}{name} - {title}", if errors { "Error: " } else { "" }));
     });
 
     let on_next = move |_| {
@@ -106,7 +129,7 @@ pub fn Survey(
         let page = state.page.get();
         if page >= state.check_page() {
             return view! {
-                <h2 class="page-title" tabindex="-1" node_ref=heading_ref>"Check your answers"</h2>
+                <h2 class="page-title" id="page-title" tabindex="-1" node_ref=heading_ref><span class="page-title-text">"Check your answers"</span></h2>
                 <ErrorSummary summary_ref=summary_ref />
                 <p>"You can change any answer before you send. Nothing is sent until you press Send."</p>
                 <CheckAnswers detector=detector />
@@ -120,10 +143,10 @@ pub fn Survey(
             .into_any();
         }
         let section = state.questionnaire.with_value(|q| q.sections[page].clone());
-        let shown = state.shown_sections();
-        let position = shown.iter().position(|i| *i == page).map_or(1, |p| p + 1);
-        let first = shown.first() == Some(&page);
-        let intro = state.questionnaire.with_value(|q| q.intro.clone()).filter(|_| first);
+        let first = Memo::new(move |_| shown.with(|s| s.first() == Some(&page)));
+        let progress = move || shown.with(|s| format!("Section {} of {}", s.iter().position(|i| *i == page).map_or(1, |p| p + 1), s.len()));
+        let intro = state.questionnaire.with_value(|q| q.intro.as_ref().map(|i| i.get(LANG).to_owned()));
+        let intro = move || first.get().then(|| intro.clone().map(|i| view! { <p class="intro">{i}</p> }));
         let questions = section
             .questions
             .into_iter()
@@ -135,16 +158,18 @@ pub fn Survey(
             })
             .collect_view();
         view! {
-            {intro.map(|i| view! { <p class="intro">{i.get(LANG).to_owned()}</p> })}
-            <p class="progress">{format!("Section {position} of {}", shown.len())}</p>
-            <h2 class="page-title" tabindex="-1" node_ref=heading_ref>{section.title.get(LANG).to_owned()}</h2>
+            {intro}
+            <h2 class="page-title" id="page-title" tabindex="-1" node_ref=heading_ref>
+                <span class="progress caption">{progress}</span>
+                <span class="page-title-text">{section.title.get(LANG).to_owned()}</span>
+            </h2>
             <ErrorSummary summary_ref=summary_ref />
             {section.intro.map(|i| view! { <p class="section-intro">{i.get(LANG).to_owned()}</p> })}
             <form class="section" novalidate on:submit=|ev| ev.prevent_default()>
                 {questions}
                 <div class="actions">
                     <button type="submit" class="button" on:click=on_next>"Next"</button>
-                    {(!first).then(|| view! {
+                    {move || (!first.get()).then(|| view! {
                         <button type="button" class="button button-secondary" on:click=on_back>"Back"</button>
                     })}
                 </div>
@@ -153,9 +178,8 @@ pub fn Survey(
         .into_any()
     };
 
-    let title = state.questionnaire.with_value(|q| q.title.get(LANG).to_owned());
     view! {
-        <h1 class="title">{title}</h1>
+        <h1 class="title">{heading}</h1>
         {page_view}
     }
 }

@@ -37,7 +37,7 @@ async fn likert_has_a_legend_and_one_radio_per_scale_point() {
     let (el, _) = mount_question("agreement");
     tick().await;
     let fieldsets = el.query_selector_all("fieldset").unwrap();
-    assert_eq!(fieldsets.length(), 8, "one fieldset per statement");
+    assert_eq!(fieldsets.length(), 4, "one fieldset per statement");
     for i in 0..fieldsets.length() {
         let fs: web_sys::Element = fieldsets.item(i).unwrap().unchecked_into();
         let legend = fs.query_selector("legend").unwrap().expect("a legend");
@@ -54,8 +54,8 @@ async fn likert_has_a_legend_and_one_radio_per_scale_point() {
             assert!(label.is_some_and(|l| !l.text_content().unwrap().is_empty()));
         }
     }
-    let anxious = el.query_selector_all("fieldset legend").unwrap().item(5).unwrap().text_content().unwrap();
-    assert!(anxious.contains("anxious"));
+    let pace = el.query_selector_all("fieldset legend").unwrap().item(3).unwrap().text_content().unwrap();
+    assert!(pace.contains("pace"));
 }
 
 #[wasm_bindgen_test]
@@ -85,4 +85,110 @@ async fn a_required_error_is_shown_inline_and_described() {
     assert!(error.text_content().unwrap().contains("6 or less"), "{}", error.text_content().unwrap());
     assert_eq!(input.get_attribute("aria-invalid").as_deref(), Some("true"));
     assert!(input.get_attribute("aria-describedby").unwrap().contains("sessions-error"));
+}
+
+/// The whole survey on page `page`, as the app mounts it.
+fn mount_survey(page: usize) -> (web_sys::HtmlElement, SurveyState) {
+    let q = Questionnaire::from_json(DEFAULT).unwrap();
+    let state = SurveyState::new(q);
+    state.page.set(page);
+    let el = container();
+    let handle = mount_to(el.clone(), move || view! { <cohort_survey::Survey state=state on_submit=|_| () /> });
+    std::mem::forget(handle);
+    (el, state)
+}
+
+/// Types `text` one key at a time, as a phone keyboard does: each key sets
+/// the value and fires an `input` event, then the app reacts.
+async fn type_keys(el: &web_sys::HtmlElement, field: &web_sys::HtmlElement, text: &str) {
+    let _ = el;
+    for ch in text.chars() {
+        let value = match field.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+            Some(t) => t.value(),
+            None => field.unchecked_ref::<web_sys::HtmlInputElement>().value(),
+        };
+        let next = format!("{value}{ch}");
+        match field.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+            Some(t) => t.set_value(&next),
+            None => field.unchecked_ref::<web_sys::HtmlInputElement>().set_value(&next),
+        }
+        field.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
+        tick().await;
+    }
+}
+
+fn by_id(el: &web_sys::HtmlElement, id: &str) -> web_sys::HtmlElement {
+    el.query_selector(&format!("#{id}")).unwrap().unwrap_or_else(|| panic!("no #{id}")).unchecked_into()
+}
+
+/// The blocker of issue 9: each key rebuilt the page, so the field was
+/// replaced, focus fell to <body> and only the first character stayed.
+#[wasm_bindgen_test]
+async fn typing_keeps_the_same_field_its_focus_and_every_key() {
+    let (el, state) = mount_survey(3);
+    tick().await;
+    let field = by_id(&el, "valued-input");
+    field.focus().unwrap();
+    type_keys(&el, &field, "Travel").await;
+    let now = by_id(&el, "valued-input");
+    assert!(now.is_same_node(Some(&field)), "the textarea was replaced while typing");
+    assert_eq!(now.unchecked_ref::<web_sys::HtmlTextAreaElement>().value(), "Travel");
+    assert!(document().active_element().is_some_and(|a| a.is_same_node(Some(&field))), "focus left the field");
+    assert_eq!(state.answer("valued").and_then(|a| a.as_text().map(str::to_owned)).as_deref(), Some("Travel"));
+    // The section heading was not rebuilt either.
+    assert_eq!(el.query_selector_all("h2.page-title").unwrap().length(), 1);
+}
+
+/// A skip-logic question appears without rebuilding its neighbours: the
+/// number field being typed in stays the same element, with focus.
+#[wasm_bindgen_test]
+async fn a_follow_up_appears_without_rebuilding_the_field_in_use() {
+    let (el, _) = mount_survey(0);
+    tick().await;
+    let group = by_id(&el, "group--wednesday");
+    let sessions = by_id(&el, "sessions-input");
+    sessions.focus().unwrap();
+    assert!(el.query_selector("#attendance_barriers-input").unwrap().is_none());
+    type_keys(&el, &sessions, "2").await;
+    assert!(el.query_selector("#attendance_barriers-input").unwrap().is_some(), "the follow-up did not appear");
+    assert!(by_id(&el, "sessions-input").is_same_node(Some(&sessions)));
+    assert!(by_id(&el, "group--wednesday").is_same_node(Some(&group)));
+    assert!(document().active_element().is_some_and(|a| a.is_same_node(Some(&sessions))));
+    // "four" is kept as typed: it is the student's answer until they change it.
+    type_keys(&el, &sessions, "x").await;
+    assert_eq!(by_id(&el, "sessions-input").unchecked_ref::<web_sys::HtmlInputElement>().value(), "2x");
+    assert!(el.query_selector("#attendance_barriers-input").unwrap().is_none(), "2x is not a number below 4");
+}
+
+/// A grid is checked when the student moves on, not when the first
+/// statement is chosen.
+#[wasm_bindgen_test]
+async fn a_grid_is_not_an_error_after_its_first_statement() {
+    let (el, state) = mount_survey(1);
+    tick().await;
+    let first: web_sys::HtmlInputElement = by_id(&el, "agreement--safe--4").unchecked_into();
+    first.focus().unwrap();
+    first.click();
+    tick().await;
+    by_id(&el, "agreement--learned--4").focus().unwrap();
+    tick().await;
+    assert!(el.query_selector("#agreement-error").unwrap().is_none(), "error shown after one statement");
+    // Next: now it is checked, and the message names the first blank statement.
+    state.next();
+    tick().await;
+    let error = by_id(&el, "agreement-error").text_content().unwrap();
+    assert!(error.contains("community of peers"), "{error}");
+    assert_eq!(state.target_of("agreement"), "q-agreement--community");
+}
+
+/// "05" and "1." stay as typed while the number is the same: rewriting them
+/// to "5" would move the caret and make a decimal point impossible to type.
+#[wasm_bindgen_test]
+async fn a_number_field_shows_exactly_what_was_typed() {
+    let (el, state) = mount_survey(0);
+    tick().await;
+    let sessions = by_id(&el, "sessions-input");
+    type_keys(&el, &sessions, "05").await;
+    assert_eq!(sessions.unchecked_ref::<web_sys::HtmlInputElement>().value(), "05");
+    assert_eq!(state.answer("sessions"), Some(survey_core::Answer::Number(5.0)));
 }

@@ -1,4 +1,4 @@
-import { test, expect, questionnaire } from './fixtures';
+import { test, expect, questionnaire, typeInto } from './fixtures';
 
 const DRAFT_KEY = 'cohort-survey:draft:balint-end-of-cohort';
 
@@ -12,9 +12,9 @@ test('answers survive a reload and come back on the page the student left', asyn
   await survey.open();
   await survey.answerAbout('5');
   await survey.next();
-  await page.getByRole('radio', { name: 'Positive', exact: true }).check();
+  await page.getByRole('radio', { name: 'Positive', exact: true }).click();
   await page.getByRole('group', { name: questionnaire.sections[1].questions[1].statements[0].text })
-    .getByRole('radio', { name: 'Strongly agree' }).check();
+    .getByRole('radio', { name: 'Strongly agree' }).click();
   await page.reload(); // pagehide flushes the pending save at once
   await expect(survey.heading()).toHaveText('Your experience');
   await expect(page.locator('.notice')).toContainText('Your answers from earlier today were restored.');
@@ -28,7 +28,7 @@ test('answers survive a reload and come back on the page the student left', asyn
 test('closing the tab and opening a new one restores the draft', async ({ survey, page, context }) => {
   await survey.open();
   await survey.answerAbout('3');
-  await page.getByLabel('What made it hard to attend more sessions?').fill('Night shifts on placement.');
+  await typeInto(page.getByLabel('What made it hard to attend more sessions?'), 'Night shifts on placement.', { clear: true });
   const draft = await savedDraft(page);
   expect(draft.answers.attendance_barriers).toBe('Night shifts on placement.');
   await page.close();
@@ -43,7 +43,7 @@ test('a corrupt draft is quarantined, never deleted, and the app starts fresh wi
   await page.evaluate(k => localStorage.setItem(k, '{"questionnaire_id": "balint-end-of-cohort", "answers": [broken'), DRAFT_KEY);
   await page.reload();
   await expect(page.locator('.notice')).toContainText('could not be read');
-  await expect(page.locator('.progress')).toHaveText('Section 1 of 4');
+  await expect(page.locator('.progress')).toHaveText('Section 1 of 5');
   const stored = await page.evaluate(() => Object.keys(localStorage).map(k => [k, localStorage.getItem(k)]));
   const quarantined = stored.filter(([k]) => k!.startsWith('cohort-survey:quarantine:balint-end-of-cohort:'));
   expect(quarantined).toHaveLength(1);
@@ -59,7 +59,7 @@ test('a new questionnaire version keeps the answers that still fit and says how 
   await survey.open();
   await survey.answerAbout('5');
   await survey.next();
-  await page.getByRole('radio', { name: 'Very positive' }).check();
+  await page.getByRole('radio', { name: 'Very positive' }).click();
   await savedDraft(page);
   // Version 2: "overall" loses its "Very positive" option, "group" is gone.
   const v2 = JSON.parse(JSON.stringify(questionnaire));
@@ -79,8 +79,8 @@ test('skip logic shows the follow-up only for fewer than 4 sessions, and a hidde
   const followUp = page.getByLabel('What made it hard to attend more sessions?');
   await survey.answerAbout('2');
   await expect(followUp).toBeVisible();
-  await followUp.fill('Clashed with surgery teaching.');
-  await page.getByLabel('How many of the 6 sessions did you attend?').fill('6');
+  await typeInto(followUp, 'Clashed with surgery teaching.', { clear: true });
+  await typeInto(page.getByLabel('How many of the 6 sessions did you attend?'), '6', { clear: true });
   await expect(followUp).toBeHidden();
   await survey.next();
   await survey.answerExperience();

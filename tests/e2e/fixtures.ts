@@ -1,4 +1,4 @@
-import { test as base, expect, Page } from '@playwright/test';
+import { test as base, expect, Locator, Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -12,6 +12,21 @@ export const questionnaire = JSON.parse(
 /** Every answerable question id of the default questionnaire, in order. */
 export const questionIds: string[] = questionnaire.sections.flatMap(
   (s: any) => s.questions.map((q: any) => q.id));
+
+/** Types into a field key by key, as a student does (never `fill()`, which
+ *  sets the whole value in one event and hid a field that lost focus on
+ *  every key), then checks the field kept every key and the focus. */
+export async function typeInto(field: Locator, text: string, opts: { clear?: boolean } = {}) {
+  await field.click();
+  if (opts.clear) {
+    await field.press('ControlOrMeta+a');
+    await field.press('Delete');
+  }
+  const before = opts.clear ? '' : await field.inputValue();
+  await field.pressSequentially(text);
+  await expect(field).toHaveValue(before + text);
+  await expect(field).toBeFocused();
+}
 
 /** A survey page opened fresh, with helpers to answer it the way a student would. */
 export class Survey {
@@ -29,29 +44,40 @@ export class Survey {
     await expect(this.page.locator('.progress')).toBeVisible();
   }
 
-  heading() { return this.page.locator('h2.page-title'); }
+  /** The page heading's own words (the "Section 2 of 5" caption is inside the h2). */
+  heading() { return this.page.locator('h2.page-title .page-title-text'); }
+  /** The h2 that takes focus after Next and Back. */
+  headingElement() { return this.page.locator('h2.page-title'); }
 
   async next() { await this.page.getByRole('button', { name: 'Next' }).click(); }
 
   async answerAbout(sessions = '5') {
-    await this.page.getByRole('radio', { name: 'Wednesday lunchtime' }).check();
-    await this.page.getByLabel('How many of the 6 sessions did you attend?').fill(sessions);
+    await this.page.getByRole('radio', { name: 'Wednesday lunchtime' }).click();
+    await typeInto(this.page.getByLabel('How many of the 6 sessions did you attend?'), sessions);
   }
 
+  /** "Your experience": overall and the first grid. */
   async answerExperience() {
-    await this.page.getByRole('radio', { name: 'Positive', exact: true }).check();
+    await this.page.getByRole('radio', { name: 'Positive', exact: true }).click();
     for (const s of questionnaire.sections[1].questions[1].statements) {
-      await this.page.getByRole('group', { name: s.text }).getByRole('radio', { name: 'Agree', exact: true }).check();
+      await this.page.getByRole('group', { name: s.text }).getByRole('radio', { name: 'Agree', exact: true }).click();
     }
-    await this.page.getByRole('group', { name: /recommend/ }).getByRole('radio', { name: '9', exact: true }).check();
+  }
+
+  /** "The sessions and leaders": the second grid and the 0-10 scale. */
+  async answerSessions() {
+    for (const s of questionnaire.sections[2].questions[0].statements) {
+      await this.page.getByRole('group', { name: s.text }).getByRole('radio', { name: 'Agree', exact: true }).click();
+    }
+    await this.page.getByRole('group', { name: /recommend/ }).getByRole('radio', { name: '9', exact: true }).click();
   }
 
   async answerThoughts(valued = 'Hearing how others cope.') {
-    await this.page.getByLabel('What did you value most about the group?').fill(valued);
-    await this.page.getByLabel('What should change?').fill('More sessions near exams.');
+    await typeInto(this.page.getByLabel('What did you value most about the group?'), valued);
+    await typeInto(this.page.getByLabel('What should change?'), 'More sessions near exams.');
   }
 
-  async consent() { await this.page.getByRole('checkbox').check(); }
+  async consent() { await this.page.getByRole('checkbox').click(); }
 
   /** Answers every page and arrives at "Check your answers". */
   async completeToCheckPage(opts: { sessions?: string; valued?: string } = {}) {
@@ -61,6 +87,8 @@ export class Survey {
       // The follow-up appears on the first page; it is optional.
     }
     await this.answerExperience();
+    await this.next();
+    await this.answerSessions();
     await this.next();
     await this.answerThoughts(opts.valued);
     await this.next();

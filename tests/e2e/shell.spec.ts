@@ -1,6 +1,6 @@
 // The app shell: offline start (service worker), install (manifest, icons),
 // the receiver's CSP, and embedding in a school's page (embed.js).
-import { test, expect, reloadControlled } from './fixtures';
+import { test, expect, reloadControlled, typeInto } from './fixtures';
 import type { Page } from '@playwright/test';
 import * as fs from 'fs';
 import * as http from 'http';
@@ -36,7 +36,7 @@ test.describe('offline', () => {
   test.use({ serviceWorkers: 'allow' }); // whatever the config's default
   test('after one visit online, the app opens and works with no signal', async ({ survey, page, context }) => {
     await survey.open();
-    await expect(page.locator('.progress')).toHaveText('Section 1 of 4');
+    await expect(page.locator('.progress')).toHaveText('Section 1 of 5');
     await activateServiceWorker(page);
 
     // Everything in the build's precache list is in the one cache of this version.
@@ -61,12 +61,12 @@ test.describe('offline', () => {
     try {
       const response = await page.reload();
       expect(response?.fromServiceWorker()).toBe(true);
-      await expect(page.locator('.progress')).toHaveText('Section 1 of 4');
+      await expect(page.locator('.progress')).toHaveText('Section 1 of 5');
       // Really offline: a file the worker has no copy of cannot be fetched.
       expect(await page.evaluate(() => fetch('questionnaires/balint-end-of-cohort.json?uncached').then(() => 'fetched', () => 'failed'))).toBe('failed');
       await survey.answerAbout();
       await survey.next();
-      await expect(page.locator('.progress')).toHaveText('Section 2 of 4');
+      await expect(page.locator('.progress')).toHaveText('Section 2 of 5');
     } finally {
       await context.setOffline(false);
     }
@@ -109,7 +109,7 @@ test.describe('offline', () => {
     await expect.poll(() => page.evaluate(() => caches.keys().then(k => k.sort())))
       .toEqual([current, 'someone-else'].sort());
     await page.reload();
-    await expect(page.locator('.progress')).toHaveText('Section 1 of 4');
+    await expect(page.locator('.progress')).toHaveText('Section 1 of 5');
   });
 });
 
@@ -192,11 +192,11 @@ test.describe('content security policy', () => {
     expect(csp).toMatch(/script-src [^;]*'sha256-/); // trunk's inline loader, by hash
     expect(csp).not.toContain('unsafe-inline');
 
-    await expect(page.locator('.progress')).toHaveText('Section 1 of 4');
+    await expect(page.locator('.progress')).toHaveText('Section 1 of 5');
     const violations = () => page.evaluate(() => (window as any).__cspViolations);
     expect(await violations()).toEqual([]);
     await activateServiceWorker(page); // the worker loads under worker-src (and reloads)
-    await expect(page.locator('.progress')).toHaveText('Section 1 of 4');
+    await expect(page.locator('.progress')).toHaveText('Section 1 of 5');
     // The icon loads under img-src.
     await page.evaluate(async () => {
       const img = new Image();
@@ -208,7 +208,7 @@ test.describe('content security policy', () => {
     await survey.next();
     await survey.answerExperience();
     await survey.next();
-    await expect(page.locator('.progress')).toHaveText('Section 3 of 4');
+    await expect(page.locator('.progress')).toHaveText('Section 3 of 5');
     expect(await violations()).toEqual([]);
   });
 });
@@ -310,7 +310,7 @@ test.describe('embedding with embed.js', () => {
     expect(src.searchParams.get('embed')).toBe('1');
     expect(await iframe.evaluate(el => getComputedStyle(el).borderTopWidth)).toBe('0px');
     const frame = page.frameLocator('iframe.cohort-survey-frame');
-    await expect(frame.locator('.progress')).toHaveText('Section 1 of 4');
+    await expect(frame.locator('.progress')).toHaveText('Section 1 of 5');
     // The app can tell who embeds it: the referrer carries the host's origin only.
     const referrer = await page.frame({ url: u => u.origin === baseURL })!.evaluate(() => document.referrer);
     expect(referrer).toBe(host.origin + '/');
@@ -323,7 +323,7 @@ test.describe('embedding with embed.js', () => {
       route.fulfill({ contentType: 'text/html', body: forgedFrame(66) }));
     await page.goto(host.origin + '/');
     const iframe = page.locator('iframe.cohort-survey-frame');
-    await expect(page.frameLocator('iframe.cohort-survey-frame').locator('.progress')).toHaveText('Section 1 of 4');
+    await expect(page.frameLocator('iframe.cohort-survey-frame').locator('.progress')).toHaveText('Section 1 of 5');
     const before = await iframe.evaluate(el => el.getBoundingClientRect().height);
 
     await page.evaluate(([strangerUrl, sameOriginUrl]) => {
@@ -382,13 +382,13 @@ test.describe('embedding with embed.js', () => {
       expect(withErrors).toBeGreaterThan(first);
 
       // Shorter again: fewer than 4 sessions shows a follow-up, 5 hides it.
-      await inside.getByRole('radio', { name: 'Wednesday lunchtime' }).check();
+      await inside.getByRole('radio', { name: 'Wednesday lunchtime' }).click();
       const sessions = inside.getByLabel('How many of the 6 sessions did you attend?');
-      await sessions.fill('2');
+      await typeInto(sessions, '2', { clear: true });
       await expect(inside.locator('#q-attendance_barriers')).toBeVisible();
       await expect.poll(async () => (await fits()).fits).toBe(true);
       const withFollowUp = (await fits()).outer;
-      await sessions.fill('5');
+      await typeInto(sessions, '5', { clear: true });
       await expect(inside.locator('#q-attendance_barriers')).toBeHidden();
       await expect.poll(async () => (await fits()).outer).toBeLessThan(withFollowUp);
       await expect.poll(async () => (await fits()).fits).toBe(true);
@@ -398,7 +398,7 @@ test.describe('embedding with embed.js', () => {
       await allowHost(page, baseURL!, { embedOrigins: false });
       await page.goto(host.origin + '/');
       const iframe = page.locator('iframe.cohort-survey-frame');
-      await expect(page.frameLocator('iframe.cohort-survey-frame').locator('.progress')).toHaveText('Section 1 of 4');
+      await expect(page.frameLocator('iframe.cohort-survey-frame').locator('.progress')).toHaveText('Section 1 of 5');
       const initial = await iframe.evaluate(el => el.getBoundingClientRect().height);
       await page.waitForTimeout(500);
       expect(await page.evaluate(app => (window as any).__messages.filter((m: any) => m.origin === app), baseURL!)).toEqual([]);

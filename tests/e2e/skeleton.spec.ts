@@ -12,13 +12,16 @@ test('every question is reachable with Next and has an accessible name', async (
       await expect(control).toHaveAccessibleName(/\S/);
     }
   };
-  await expect(page.locator('.progress')).toHaveText('Section 1 of 4');
+  await expect(page.locator('.progress')).toHaveText('Section 1 of 5');
   await survey.answerAbout('2'); // fewer than 4 sessions shows the follow-up
   await expect(page.locator('#q-attendance_barriers')).toBeVisible();
   await record();
   await survey.next();
-  await expect(page.locator('.progress')).toHaveText('Section 2 of 4');
+  await expect(page.locator('.progress')).toHaveText('Section 2 of 5');
   await survey.answerExperience();
+  await record();
+  await survey.next();
+  await survey.answerSessions();
   await record();
   await survey.next();
   await survey.answerThoughts();
@@ -91,8 +94,8 @@ test('axe reports no violations on any page, light and dark, and nothing scrolls
     await page.setViewportSize({ width: 320, height: 700 });
     await survey.open();
     await survey.clearStorage(); // the first round's draft would be restored
-    const names = ['1-about', '2-experience', '3-thoughts', '4-consent'];
-    const fill = [() => survey.answerAbout('2'), () => survey.answerExperience(),
+    const names = ['1-about', '2-experience', '3-sessions', '4-thoughts', '5-consent'];
+    const fill = [() => survey.answerAbout('2'), () => survey.answerExperience(), () => survey.answerSessions(),
       () => survey.answerThoughts(), () => survey.consent()];
     for (let i = 0; i < names.length; i++) {
       await survey.expectNoAxeViolations();
@@ -104,7 +107,7 @@ test('axe reports no violations on any page, light and dark, and nothing scrolls
     }
     await expect(survey.heading()).toHaveText('Check your answers');
     await survey.expectNoAxeViolations();
-    await survey.screenshot(`5-check-${scheme}`);
+    await survey.screenshot(`6-check-${scheme}`);
   }
 });
 
@@ -115,7 +118,7 @@ test('Next on an incomplete page shows the error summary; its link focuses the f
   await expect(summary).toBeVisible();
   await expect(summary).toBeFocused();
   await expect(summary.getByRole('link')).toHaveCount(2);
-  await summary.getByRole('link', { name: /How many of the 6 sessions/ }).click();
+  await summary.getByRole('link', { name: /how many of the 6 sessions/i }).click();
   await expect(page.getByLabel('How many of the 6 sessions did you attend?')).toBeFocused();
   const input = page.getByLabel('How many of the 6 sessions did you attend?');
   await expect(input).toHaveAttribute('aria-invalid', 'true');
@@ -136,6 +139,8 @@ test('tap targets are at least 44 px and inputs use 16 px text', async ({ survey
   await survey.next(); // incomplete: stays
   await survey.answerExperience();
   await survey.next();
+  await survey.answerSessions();
+  await survey.next();
   const size = await page.getByLabel('What should change?').evaluate(e => getComputedStyle(e).fontSize);
   expect(parseFloat(size)).toBeGreaterThanOrEqual(16);
 });
@@ -145,17 +150,17 @@ test('Send is refused while anything shown is missing; the check page links stra
   // missing (e.g. after a questionnaire update).
   await survey.open();
   await page.evaluate(() => localStorage.setItem('cohort-survey:draft:balint-end-of-cohort', JSON.stringify({
-    questionnaire_id: 'balint-end-of-cohort', questionnaire_version: '1', page: 4, saved_at: Date.now(),
-    answers: { group: 'thursday', sessions: 6, overall: '5', agreement: { safe: '5', learned: '5', community: '5',
-      pace: '5', facilitation: '5', anxious: '1', ethics: '5', timetable: '5' } } })));
+    questionnaire_id: 'balint-end-of-cohort', questionnaire_version: '2', page: 5, saved_at: Date.now(),
+    answers: { group: 'thursday', sessions: 6, overall: '5', agreement: { safe: '5', learned: '5', community: '5', pace: '5' },
+      agreement_sessions: { facilitation: '5', anxious: '1', ethics: '5', timetable: '5' } } })));
   await page.reload();
   await expect(survey.heading()).toHaveText('Check your answers');
   await expect(page.locator('.summary-row', { hasText: 'recommend' })).toContainText('Not answered');
   await page.getByRole('button', { name: 'Send my answers' }).click();
   const summary = page.locator('.error-summary');
   await expect(summary).toBeFocused();
-  await expect(summary.getByRole('link')).toHaveText([/recommend Balint groups/, /Tick the box/]);
-  await summary.getByRole('link', { name: /Tick the box/ }).click();
+  await expect(summary.getByRole('link')).toHaveText([/recommend Balint groups/, /Select the box/]);
+  await summary.getByRole('link', { name: /Select the box/ }).click();
   await expect(survey.heading()).toHaveText('Before you send');
   await expect(page.getByRole('checkbox')).toBeFocused();
   const r = await fetch('http://127.0.0.1:8181/api/submissions.json', { headers: { Authorization: 'Bearer e2e-export-token' } });

@@ -1,4 +1,4 @@
-import { test, expect, Deployment, reloadControlled, sendNow } from './fixtures';
+import { test, expect, Deployment, reloadControlled, sendNow, typeInto } from './fixtures';
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -19,7 +19,7 @@ test('with every server stopped the app opens from cache, is completed into the 
     await controlled(page);
     await d.stop();
     await page.reload(); // no server at all: the service worker serves the shell
-    await expect(page.locator('.progress')).toHaveText('Section 1 of 4');
+    await expect(page.locator('.progress')).toHaveText('Section 1 of 5');
     await survey.completeToCheckPage();
     await page.getByRole('button', { name: 'Send my answers' }).click();
     await expect(page.locator('.outbox')).toContainText('1 response waiting to send');
@@ -40,7 +40,7 @@ test('a new build deployed mid-draft shows the update notice, keeps the draft an
     await page.goto(`${d.url}/`);
     await controlled(page);
     await survey.answerAbout('3');
-    await page.getByLabel('What made it hard to attend more sessions?').fill('Exams.');
+    await typeInto(page.getByLabel('What made it hard to attend more sessions?'), 'Exams.', { clear: true });
     await page.evaluate(() => { (window as any).__sameDocument = true; });
     // Deploy a new build: a changed service worker is a new version.
     const sw = path.join(d.dist, 'sw.js');

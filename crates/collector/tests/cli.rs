@@ -42,7 +42,7 @@ fn check_and_help() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(String::from_utf8_lossy(&out.stdout).starts_with("ok: 3 questionnaire(s)"));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("ok: 4 questionnaire(s)"));
     let help = collector().arg("--help").output().unwrap();
     assert!(help.status.success());
     assert!(String::from_utf8_lossy(&help.stdout).contains("--questionnaires-dir"));

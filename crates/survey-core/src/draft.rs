@@ -71,6 +71,20 @@ impl Draft {
     }
 }
 
+/// The answers of a stored draft, for the questionnaire loaded now.
+///
+/// The same version gets every answer back exactly as it was stored, even one
+/// the page still flags (like `four` typed into a number field): it is the
+/// student's answer until they change it. Only another version is migrated
+/// (see [`migrate`]), and the app tells the student what was dropped.
+pub fn restore(draft: &Draft, to: &Questionnaire) -> Migration {
+    if draft.questionnaire_id == to.id && draft.questionnaire_version == to.version {
+        let kept = draft.answers.values().filter(|a| !a.is_empty()).count();
+        return Migration { answers: draft.answers.clone(), kept, dropped: 0 };
+    }
+    migrate(&draft.answers, to)
+}
+
 /// Carries answers over to the questionnaire `to` (usually a new version).
 ///
 /// An answer is kept when its question still exists and the answer still

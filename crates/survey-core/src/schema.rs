@@ -45,6 +45,19 @@ pub struct Question {
     pub required: bool,
     pub show_if: Option<Condition>,
     pub kind: Kind,
+    /// The question's own error messages (GOV.UK: say what to do, for this
+    /// question), used instead of the generic ones.
+    pub errors: ErrorTexts,
+}
+
+/// A question's own wording for its errors; each falls back to a generic
+/// message when absent.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ErrorTexts {
+    /// Left unanswered (or a grid with statements left blank, or consent not given).
+    pub required: Option<Text>,
+    /// An answer that cannot be read for this question, like `four` in a number field.
+    pub invalid: Option<Text>,
 }
 
 /// A choice: the stored `value` and the `label` shown.
@@ -296,6 +309,7 @@ struct RawQuestion {
     max_length: Option<u32>,
     min_selections: Option<u32>,
     max_selections: Option<u32>,
+    errors: ErrorTexts,
 }
 
 struct RawCondition {
@@ -334,6 +348,13 @@ fn statement(v: &Json, at: &str) -> Shape<Statement> {
     };
     f.end()?;
     Ok(s)
+}
+
+fn error_texts(v: &Json, at: &str) -> Shape<ErrorTexts> {
+    let mut f = Fields::new(v, at)?;
+    let e = ErrorTexts { required: f.opt_with("required", Text::from_json)?, invalid: f.opt_with("invalid", Text::from_json)? };
+    f.end()?;
+    Ok(e)
 }
 
 fn raw_condition(v: &Json, at: &str) -> Shape<RawCondition> {
@@ -381,6 +402,7 @@ fn raw_question(v: &Json, at: &str) -> Shape<RawQuestion> {
         max_length: f.opt_with("max_length", Json::u32)?,
         min_selections: f.opt_with("min_selections", Json::u32)?,
         max_selections: f.opt_with("max_selections", Json::u32)?,
+        errors: f.opt_with("errors", error_texts)?.unwrap_or_default(),
     };
     f.end()?;
     Ok(q)
@@ -522,7 +544,7 @@ impl Checker {
             | QuestionType::LongText => raw.required.unwrap_or(false),
         };
         self.seen.push((raw.id.clone(), kind.clone()));
-        Ok(Question { id: raw.id, text: raw.text, hint: raw.hint, required, show_if, kind })
+        Ok(Question { id: raw.id, text: raw.text, hint: raw.hint, required, show_if, kind, errors: raw.errors })
     }
 
     fn condition(&self, at: &str, raw: RawCondition) -> Result<Condition, SchemaError> {

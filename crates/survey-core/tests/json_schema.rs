@@ -70,9 +70,9 @@ fn broken_documents_are_refused_by_both() {
     let sessions = "/sections/0/questions/1";
     let barriers = "/sections/0/questions/2";
     let agreement = "/sections/1/questions/1";
-    let recommend = "/sections/1/questions/2";
-    let valued = "/sections/2/questions/0";
-    let consent = "/sections/3/questions/0";
+    let recommend = "/sections/2/questions/1";
+    let valued = "/sections/3/questions/0";
+    let consent = "/sections/4/questions/0";
     let opt = |v: &str| json!({ "value": v, "label": "L" });
 
     let cases: Vec<(&str, Value)> = vec![
@@ -80,6 +80,8 @@ fn broken_documents_are_refused_by_both() {
         ("$comment on a section", edit("/sections/0/$comment", Some(json!("note")))),
         ("unknown question field", edit(&format!("{group}/colour"), Some(json!("red")))),
         ("wrong type name", edit(&format!("{group}/type"), Some(json!("dropdown")))),
+        ("misspelt key in errors", edit(&format!("{group}/errors"), Some(json!({ "requierd": "Select a group" })))),
+        ("errors text as a number", edit(&format!("{group}/errors"), Some(json!({ "required": 5 })))),
         ("missing type", edit(&format!("{group}/type"), None)),
         ("missing text", edit(&format!("{valued}/text"), None)),
         ("blank text", edit(&format!("{valued}/text"), Some(json!("   ")))),

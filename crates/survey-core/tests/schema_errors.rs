@@ -230,16 +230,26 @@ fn default_questionnaire_loads_and_has_the_required_questions() {
     let overall = q.question("overall").expect("overall");
     assert!(matches!(&overall.kind, Kind::Single { options, .. } if options.len() == 5));
 
-    let agreement = q.question("agreement").expect("agreement");
-    let Kind::Likert { scale, statements, prefer_not_to_say } = &agreement.kind else {
-        panic!("agreement is {:?}", agreement.kind);
-    };
-    assert_eq!(scale.len(), 5);
-    assert!(prefer_not_to_say);
-    let ids: Vec<&str> = statements.iter().map(|s| s.id.as_str()).collect();
+    // The ten ratings the programme asked for, over two grids on two pages
+    // (one grid of eight was about six screens on a phone).
+    let (mut ids, mut reversed) = (Vec::new(), Vec::new());
+    for grid in ["agreement", "agreement_sessions"] {
+        let g = q.question(grid).expect(grid);
+        let Kind::Likert { scale, statements, prefer_not_to_say } = &g.kind else {
+            panic!("{grid} is {:?}", g.kind);
+        };
+        assert_eq!(scale.len(), 5);
+        assert!(prefer_not_to_say);
+        assert!(statements.len() <= 4, "{grid}: at most four statements on a page");
+        ids.extend(statements.iter().map(|s| s.id.as_str()));
+        reversed.extend(statements.iter().filter(|s| s.reverse).map(|s| s.id.as_str()));
+    }
     assert_eq!(ids, ["safe", "learned", "community", "pace", "facilitation", "anxious", "ethics", "timetable"]);
-    let reversed: Vec<&str> = statements.iter().filter(|s| s.reverse).map(|s| s.id.as_str()).collect();
     assert_eq!(reversed, ["anxious"]);
+    assert_ne!(
+        q.sections.iter().position(|s| s.questions.iter().any(|x| x.id == "agreement")),
+        q.sections.iter().position(|s| s.questions.iter().any(|x| x.id == "agreement_sessions"))
+    );
 
     let recommend = q.question("recommend").expect("recommend");
     assert!(matches!(recommend.kind, Kind::Rating { min: 0, max: 10, .. }));
@@ -292,5 +302,24 @@ fn every_question_type_loads_as_itself() {
     let text = schema.to_string();
     for t in QuestionType::ALL {
         assert!(text.contains(&format!("\"{}\"", t.as_str())), "the JSON Schema does not name {}", t.as_str());
+    }
+}
+
+/// A question's own error wording is read, and a misspelt key in it refused.
+#[test]
+fn questions_carry_their_own_error_text() {
+    let q = Questionnaire::from_json(&with_questions(
+        r#"{"id":"n","type":"number","text":"N","errors":{"required":"Enter how many","invalid":"Enter it as a figure, like 4"}}"#,
+    ))
+    .unwrap();
+    let n = q.question("n").unwrap();
+    assert_eq!(n.errors.required.as_ref().map(|t| t.get("en")), Some("Enter how many"));
+    assert_eq!(n.errors.invalid.as_ref().map(|t| t.get("en")), Some("Enter it as a figure, like 4"));
+    let e = error(&with_questions(r#"{"id":"n","type":"number","text":"N","errors":{"requierd":"x"}}"#));
+    assert!(e.to_string().contains("requierd"), "{e}");
+    // The default questionnaire words every required question's error itself.
+    let d = Questionnaire::from_json(DEFAULT).unwrap();
+    for (_, qu) in d.questions().filter(|(_, q)| q.required) {
+        assert!(qu.errors.required.is_some(), "{} has no error text of its own", qu.id);
     }
 }

@@ -276,8 +276,8 @@ fn default_questionnaire_complete_response_is_valid() {
     let q = Questionnaire::from_json(include_str!("../../../public/questionnaires/balint-end-of-cohort.json")).unwrap();
     let a = answers(
         r#"{"group":"wednesday","sessions":5,"overall":"4",
-            "agreement":{"safe":"5","learned":"4","community":"4","pace":"3","facilitation":"5",
-                         "anxious":"2","ethics":"prefer_not_to_say","timetable":"1"},
+            "agreement":{"safe":"5","learned":"4","community":"4","pace":"3"},
+            "agreement_sessions":{"facilitation":"5","anxious":"2","ethics":"prefer_not_to_say","timetable":"1"},
             "recommend":9,"valued":"Time to think.","consent":true}"#,
     );
     assert_eq!(validate_all(&q, &a), vec![]);
@@ -289,6 +289,7 @@ fn default_questionnaire_complete_response_is_valid() {
             field("attendance_barriers", E::NotShown),
             field("overall", E::Required),
             field("agreement", E::Required),
+            field("agreement_sessions", E::Required),
             field("recommend", E::Required),
         ]
     );

@@ -22,7 +22,11 @@ pub fn workdir() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
     let q = dir.path().join("questionnaires");
     std::fs::create_dir_all(&q).unwrap();
-    std::fs::copy(public_questionnaires().join("balint-end-of-cohort.json"), q.join("balint-end-of-cohort.json")).unwrap();
+    // Both shipped versions: answers queued on a device before an update (v1)
+    // must still be accepted.
+    for f in ["balint-end-of-cohort.json", "balint-end-of-cohort-v1.json"] {
+        std::fs::copy(public_questionnaires().join(f), q.join(f)).unwrap();
+    }
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     for f in ["kitchen-sink-1.json", "kitchen-sink-2.json"] {
         std::fs::copy(fixtures.join(f), q.join(f)).unwrap();
