@@ -61,5 +61,6 @@ pub fn message(q: &Question, e: &ValidationError, lang: &str) -> String {
         E::TooShort { min } => format!("Enter at least {min} characters for: {text}"),
         E::TooLong { max } => format!("Enter {max} characters or fewer for: {text}"),
         E::UnknownQuestion | E::NotShown => format!("This answer is not needed: {text}"),
+        E::ControlCharacter => format!("Remove the invisible control characters from your answer to: {text}"),
     }
 }

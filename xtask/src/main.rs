@@ -29,7 +29,7 @@ fn main() -> ExitCode {
         "bench" => bench(rest),
         _ => {
             eprintln!(
-                "usage: cargo xtask <task>\n\n  setup   install what is missing (wasm target, trunk, wasm-bindgen-cli, npm packages, Chromium)\n  build   release build of the app into dist/\n  run     build, then serve app + receiver on http://127.0.0.1:8080\n  test    every test: host, wasm (Chromium), end-to-end (Playwright)\n  size    bytes per file of the release build: raw, gzip, brotli\n  bench   receiver ingest benchmark, report render time"
+                "usage: cargo xtask <task>\n\n  setup   install what is missing (wasm target, trunk, wasm-bindgen-cli, npm packages, Chromium)\n  build   release build of the app into dist/\n  run     build, then serve app + receiver on http://127.0.0.1:8080\n  test    every test: lint (fmt, clippy), host, wasm (Chromium), end-to-end (Playwright)\n  size    bytes per file of the release build: raw, gzip, brotli\n  bench   receiver ingest benchmark, report render time"
             );
             return if task == "help" { ExitCode::SUCCESS } else { ExitCode::from(2) };
         }
@@ -218,6 +218,10 @@ fn test(args: &[String]) -> Result {
     setup()?;
     let only = |tier: &str| args.is_empty() || args.iter().any(|a| a == tier);
     let mut tiers: Vec<(&str, Counts)> = Vec::new();
+    if only("lint") {
+        lint()?;
+        tiers.push(("lint (fmt, clippy)", Counts::default()));
+    }
     if only("host") {
         // survey-core, collector, xtask on the host.
         tiers.push(("host", run_counted(cmd("cargo").args(["test", "--workspace", "--exclude", "cohort-survey"]))?));
@@ -231,11 +235,15 @@ fn test(args: &[String]) -> Result {
         build_app()?;
         build_collector()?;
         let mut c = cmd("npx");
-        c.args(["playwright", "test"]).args(args.iter().filter(|a| !["host", "wasm", "e2e"].contains(&a.as_str())));
+        c.args(["playwright", "test"]).args(args.iter().filter(|a| !["lint", "host", "wasm", "e2e"].contains(&a.as_str())));
         tiers.push(("e2e (Playwright)", run_counted(&mut c)?));
     }
     let (mut passed, mut failed, mut flaky) = (0, 0, 0);
     for (tier, n) in &tiers {
+        if tier.starts_with("lint") {
+            println!("{tier}: clean");
+            continue;
+        }
         // A flaky test passed only on its retry: counted as passed, and named.
         let note = if n.flaky > 0 { format!(" ({} only on a retry: flaky, see above)", n.flaky) } else { String::new() };
         println!("{tier}: {} passed{note}, {} failed", n.passed + n.flaky, n.failed);
@@ -249,6 +257,32 @@ fn test(args: &[String]) -> Result {
     }
     println!("total: {passed} passed, {failed} failed");
     Ok(())
+}
+
+/// The first tier, and the cheapest to fail: formatting (rustfmt.toml) and
+/// clippy with warnings as errors, host crates on the host and the app for
+/// the target it ships to (web-sys code is only compiled for wasm32).
+fn lint() -> Result {
+    let installed = cmd("rustup").args(["component", "list", "--installed"]).output().map_err(|e| format!("rustup: {e}"))?;
+    let installed = String::from_utf8_lossy(&installed.stdout).into_owned();
+    let missing: Vec<&str> =
+        ["rustfmt", "clippy"].into_iter().filter(|c| !installed.lines().any(|l| l.starts_with(&format!("{c}-")))).collect();
+    if !missing.is_empty() {
+        run_cmd(cmd("rustup").args(["component", "add"]).args(&missing))?;
+    }
+    run_cmd(cmd("cargo").args(["fmt", "--all", "--check"]))?;
+    run_cmd(cmd("cargo").args(["clippy", "--workspace", "--exclude", "cohort-survey", "--all-targets", "--", "-D", "warnings"]))?;
+    run_cmd(cmd("cargo").args([
+        "clippy",
+        "-p",
+        "cohort-survey",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))
 }
 
 #[derive(Default)]

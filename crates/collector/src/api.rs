@@ -8,7 +8,7 @@ use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderName, StatusCode};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
@@ -16,6 +16,9 @@ use serde_json::{json, Value};
 
 /// The header carrying the submission id; see `docs/submission-format.md`.
 pub static IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
+
+/// Bodies up to this size are parsed and checked on the async worker.
+pub const INLINE_CHECK_BYTES: usize = 64 * 1024;
 
 /// `POST /api/submissions`.
 pub async fn post_submission(
@@ -30,11 +33,29 @@ pub async fn post_submission(
         StatusCode::PAYLOAD_TOO_LARGE => ApiError::TooLarge { limit: app.config().max_body_bytes },
         _ => ApiError::BodyRead(r.body_text()),
     })?;
-    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
-    let key = headers.get(&IDEMPOTENCY_KEY).map(|v| v.to_str().map_err(|_| ()));
-    let incoming = ingest::parse(content_type, key, &body)?;
+    let body_len = body.len();
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let key = headers.get(&IDEMPOTENCY_KEY).map(|v| v.to_str().map(str::to_owned).map_err(|_| ()));
+    let checks = {
+        let app = app.clone();
+        move || {
+            let incoming = ingest::parse(content_type.as_deref(), key.as_ref().map(|k| k.as_deref().map_err(|_| ())), &body)?;
+            let checked = ingest::check(app.questionnaires(), &incoming.submission).map(|_| ());
+            Ok::<_, ApiError>((incoming, checked))
+        }
+    };
+    // Parsing and checking cost time in proportion to the body. A usual body
+    // takes microseconds and runs here; a large one goes to the blocking pool,
+    // a few at a time, so it can never stall the async workers that answer
+    // every other request (a 1 MiB body once held them for 36 s).
+    let (incoming, checked) = if body_len <= INLINE_CHECK_BYTES {
+        checks()?
+    } else {
+        let _permit = app.heavy_permits().acquire().await.map_err(|e| ApiError::Internal(e.to_string()))?;
+        tokio::task::spawn_blocking(checks).await.map_err(|e| ApiError::Internal(e.to_string()))??
+    };
 
-    if let Err(refused) = ingest::check(app.questionnaires(), &incoming.submission) {
+    if let Err(refused) = checked {
         // A retry of something stored before the questionnaire set changed is
         // still "already received", not a new refusal.
         if let Some(stored) = app.store().lookup(incoming.submission.submission_id.clone()).await? {
@@ -117,7 +138,24 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 
 async fn table(app: &AppState) -> Result<Table, ApiError> {
     let stored = app.store().all().await?;
-    Table::build(app.questionnaires(), stored).map_err(ApiError::Internal)
+    Ok(Table::build(app.questionnaires(), stored))
+}
+
+/// How many stored rows an export left out as unreadable, and their ids.
+pub static UNREADABLE_ROWS: HeaderName = HeaderName::from_static("x-unreadable-rows");
+pub static UNREADABLE_IDS: HeaderName = HeaderName::from_static("x-unreadable-submission-ids");
+
+/// Names the rows an export could not read (CSV has no place for them that
+/// every reader would skip; the JSON export also lists them in its body).
+fn with_unreadable(mut res: Response, table: &Table) -> Response {
+    if !table.unreadable.is_empty() {
+        let h = res.headers_mut();
+        h.insert(UNREADABLE_ROWS.clone(), table.unreadable.len().into());
+        if let Ok(ids) = HeaderValue::from_str(&table.unreadable_ids()) {
+            h.insert(UNREADABLE_IDS.clone(), ids);
+        }
+    }
+    res
 }
 
 fn csv_response(bytes: Vec<u8>, filename: &str) -> Response {
@@ -134,14 +172,16 @@ fn csv_response(bytes: Vec<u8>, filename: &str) -> Response {
 /// `GET /api/submissions.csv`.
 pub async fn export_csv(State(app): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
     authorize(&app, &headers)?;
-    let csv = table(&app).await?.to_csv().map_err(|e| ApiError::Internal(e.to_string()))?;
-    Ok(csv_response(csv, "submissions.csv"))
+    let table = table(&app).await?;
+    let csv = table.to_csv().map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(with_unreadable(csv_response(csv, "submissions.csv"), &table))
 }
 
 /// `GET /api/submissions.json`.
 pub async fn export_json(State(app): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
     authorize(&app, &headers)?;
-    Ok(Json(table(&app).await?.to_json()).into_response())
+    let table = table(&app).await?;
+    Ok(with_unreadable(Json(table.to_json()).into_response(), &table))
 }
 
 /// `GET /api/codebook.csv`.

@@ -52,6 +52,14 @@ pub struct Config {
     pub report_session_minutes: u64,
     /// Wrong export tokens allowed in 15 minutes before sign-in locks (default 5).
     pub report_sign_in_attempts: usize,
+    /// Seconds a client has to send a request's headers, counted from when a
+    /// connection starts waiting for a request: also the keep-alive idle limit.
+    pub header_read_timeout_secs: f64,
+    /// Seconds with no byte either way mid-request (a stalled body, a client
+    /// that stops reading the answer) before the connection is closed.
+    pub idle_timeout_secs: f64,
+    /// Connections served at once; more wait in the kernel's queue.
+    pub max_connections: usize,
     /// Enables `POST /__test/fault`. Only from `COLLECTOR_TEST_FAULTS=1`, never
     /// from a file, so a copied config cannot switch it on in production.
     #[serde(skip)]
@@ -73,6 +81,11 @@ impl Default for Config {
             report_min_cell: crate::report::DEFAULT_K,
             report_session_minutes: 30,
             report_sign_in_attempts: 5,
+            header_read_timeout_secs: 10.0,
+            idle_timeout_secs: 30.0,
+            // Below the usual 1,024 open-file limit, leaving room for the
+            // database, the static files and the listener.
+            max_connections: 512,
             test_faults: false,
         }
     }

@@ -12,6 +12,9 @@ use survey_core::submission::FORMAT;
 use survey_core::FieldError;
 use thiserror::Error;
 
+/// At most this many refused answers are listed in a 422 body.
+pub const MAX_LISTED_ERRORS: usize = 20;
+
 /// An API error. `IntoResponse` turns it into its status and JSON body.
 #[derive(Debug, Error)]
 pub enum ApiError {
@@ -129,8 +132,11 @@ impl ApiError {
         match self {
             ApiError::Fault { body: Some(body), .. } => body.clone(),
             ApiError::InvalidAnswers(errors) => {
-                let errors: Vec<Value> = errors.iter().map(|e| crate::export::value(&e.to_json())).collect();
-                json!({ "error": self.code(), "message": self.to_string(), "errors": errors })
+                // Capped, so a small request cannot buy a reply many times its
+                // size (4,689 unknown answers once gave 219 KB); the total says
+                // how many there were.
+                let shown: Vec<Value> = errors.iter().take(MAX_LISTED_ERRORS).map(|e| crate::export::value(&e.to_json())).collect();
+                json!({ "error": self.code(), "message": self.to_string(), "errors": shown, "errors_total": errors.len() })
             }
             ApiError::UnknownQuestionnaire { known, .. } => {
                 json!({ "error": self.code(), "message": self.to_string(), "known_versions": known })

@@ -43,15 +43,34 @@ pub struct Column {
 pub struct Table {
     pub columns: Vec<Column>,
     pub rows: Vec<Submission>,
+    /// Stored rows that could not be read back, which the export leaves out
+    /// and reports (one bad row must not make every export fail).
+    pub unreadable: Vec<Unreadable>,
+}
+
+/// A stored row the export could not read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unreadable {
+    pub seq: i64,
+    pub submission_id: String,
+    pub error: String,
 }
 
 impl Table {
-    /// Parses stored rows and works out the columns.
-    pub fn build(known: &Questionnaires, stored: Vec<StoredRow>) -> Result<Table, String> {
-        let rows = stored
-            .into_iter()
-            .map(|r| Submission::from_json(&r.body).map_err(|e| format!("stored row {}: {e}", r.seq)))
-            .collect::<Result<Vec<_>, _>>()?;
+    /// Parses stored rows and works out the columns. Rows that do not parse
+    /// are listed in `unreadable` (and logged), never silently dropped.
+    pub fn build(known: &Questionnaires, stored: Vec<StoredRow>) -> Table {
+        let mut rows = Vec::with_capacity(stored.len());
+        let mut unreadable = Vec::new();
+        for r in stored {
+            match Submission::from_json(&r.body) {
+                Ok(s) => rows.push(s),
+                Err(e) => {
+                    tracing::error!("export: stored row {} ({}) cannot be read: {e}", r.seq, r.submission_id);
+                    unreadable.push(Unreadable { seq: r.seq, submission_id: r.submission_id, error: e.to_string() });
+                }
+            }
+        }
         let mut columns: Vec<Column> =
             META_COLUMNS.iter().enumerate().map(|(i, (name, _))| Column { name: (*name).to_owned(), source: Source::Meta(i) }).collect();
         let mut seen: HashSet<String> = columns.iter().map(|c| c.name.clone()).collect();
@@ -74,7 +93,13 @@ impl Table {
                             add(&mut columns, Source::Statement(question.id.clone(), s.id.clone()));
                         }
                     }
-                    _ => add(&mut columns, Source::Question(question.id.clone())),
+                    Kind::Single { .. }
+                    | Kind::Multiple { .. }
+                    | Kind::Rating { .. }
+                    | Kind::Number { .. }
+                    | Kind::ShortText { .. }
+                    | Kind::LongText { .. }
+                    | Kind::Consent => add(&mut columns, Source::Question(question.id.clone())),
                 }
             }
         }
@@ -91,7 +116,13 @@ impl Table {
                 }
             }
         }
-        Ok(Table { columns, rows })
+        Table { columns, rows, unreadable }
+    }
+
+    /// The ids of the first 100 unreadable rows, comma-separated, for a
+    /// response header (headers must stay small; the count says if more).
+    pub fn unreadable_ids(&self) -> String {
+        self.unreadable.iter().take(100).map(|u| u.submission_id.as_str()).collect::<Vec<_>>().join(",")
     }
 
     /// The CSV export: header row, then one row per submission.
@@ -116,9 +147,15 @@ impl Table {
                 Value::Object(obj)
             })
             .collect();
+        let unreadable: Vec<Value> = self
+            .unreadable
+            .iter()
+            .map(|u| serde_json::json!({ "seq": u.seq, "submission_id": u.submission_id, "error": u.error }))
+            .collect();
         serde_json::json!({
             "columns": self.columns.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(),
             "rows": Value::Array(rows),
+            "unreadable": unreadable,
         })
     }
 }
@@ -168,11 +205,16 @@ fn json_cell(cell: Cell<'_>) -> Value {
     }
 }
 
-/// Spreadsheets run cells that start with `=`, `+`, `-`, `@` (and tab or
-/// carriage return) as formulas; a leading `'` makes them plain text
-/// (OWASP "CSV injection").
+/// Spreadsheets run a cell as a formula when it starts with `=`, `+`, `-`
+/// or `@`, also after leading spaces or line breaks, and in the full-width
+/// forms `＝＋－＠` (which some spreadsheets fold to ASCII); a cell starting
+/// with a tab, carriage return or line feed is treated the same. A leading
+/// `'` makes any of them plain text. This is the OWASP guidance on CSV
+/// injection (https://owasp.org/www-community/attacks/CSV_Injection).
 pub fn guard_formula(s: &str) -> String {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    const FORMULA: [char; 8] = ['=', '+', '-', '@', '＝', '＋', '－', '＠'];
+    let starts_blank = s.starts_with(['\t', '\r', '\n']);
+    if starts_blank || s.trim_start().starts_with(FORMULA) {
         format!("'{s}")
     } else {
         s.to_owned()
@@ -389,6 +431,29 @@ mod tests {
         assert_eq!(guard_formula("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(guard_formula("-2"), "'-2");
         assert_eq!(guard_formula("fine = ok"), "fine = ok");
+        for attack in [
+            "=1+1",
+            "+1",
+            "-1",
+            "@A1",
+            "\t=1",
+            "\r=1",
+            "\n=1",
+            " =1",
+            "  @A1",
+            "\n =HYPERLINK(\"x\")",
+            "＝1+1",
+            "＋1",
+            "－1",
+            "＠A1",
+            " ＝1",
+            "\tplain",
+        ] {
+            assert_eq!(guard_formula(attack), format!("'{attack}"), "{attack:?}");
+        }
+        for plain in ["a=1", "1-2", "e@mail", "", " ok", "ok ="] {
+            assert_eq!(guard_formula(plain), plain, "{plain:?}");
+        }
         assert_eq!(csv_cell(Cell::Answer(&Answer::Number(-2.0))), "-2");
         assert_eq!(csv_cell(Cell::Answer(&Answer::Many(vec!["a".into(), "b".into()]))), "a;b");
     }

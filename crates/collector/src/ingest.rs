@@ -37,16 +37,21 @@ pub fn parse(content_type: Option<&str>, idempotency_key: Option<Result<&str, ()
     let key = idempotency_key.ok_or(ApiError::MissingIdempotencyKey)?;
     // The browser's own parser: the receiver refuses exactly what it would.
     let text = std::str::from_utf8(body).map_err(|_| ApiError::MalformedJson("the body is not UTF-8".into()))?;
-    let submission = Submission::from_json(text).map_err(|e| match e {
+    let mut submission = Submission::from_json(text).map_err(|e| match e {
         JsonError::Shape(_) => ApiError::InvalidBody(e.to_string()),
         JsonError::Syntax { .. } => ApiError::MalformedJson(e.to_string()),
     })?;
-    if key.ok().map(str::trim) != Some(submission.submission_id.as_str()) {
+    if !key.ok().map(str::trim).is_some_and(|k| k.eq_ignore_ascii_case(&submission.submission_id)) {
         return Err(ApiError::IdempotencyKeyMismatch);
     }
     if !is_uuid_v4(&submission.submission_id) {
         return Err(ApiError::InvalidSubmissionId);
     }
+    // One UUID is one submission whatever its case: RFC 9562 §4 makes UUIDs
+    // case-insensitive on input and lower case on output, so an upper-case id
+    // is normalised rather than refused (refusing would strand a response a
+    // client already holds). Stored, exported and echoed in lower case.
+    submission.submission_id.make_ascii_lowercase();
     let canonical = submission.to_json().to_text();
     let digest = hex(&Sha256::digest(canonical.as_bytes()));
     Ok(Incoming { submission, canonical, digest })
@@ -138,5 +143,24 @@ mod tests {
         let not_v4 = "0f8fad5b-d9cb-169f-a165-70867728950e";
         assert_eq!(code(Some("application/json"), Some(Ok(not_v4)), &body(not_v4)), "invalid_submission_id");
         assert!(is_json("Application/Problem+JSON"));
+    }
+
+    #[test]
+    fn upper_case_ids_are_the_same_submission() {
+        let upper = ID.to_ascii_uppercase();
+        let a = parse(Some("application/json"), Some(Ok(ID)), body(ID).as_bytes()).unwrap();
+        let b = parse(Some("application/json"), Some(Ok(&upper)), body(&upper).as_bytes()).unwrap();
+        let c = parse(Some("application/json"), Some(Ok(ID)), body(&upper).as_bytes()).unwrap();
+        assert_eq!(b.submission.submission_id, ID);
+        assert_eq!((&a.canonical, &a.digest), (&b.canonical, &b.digest));
+        assert_eq!(a.canonical, c.canonical);
+    }
+
+    /// The digest the receiver answers with, pinned (the same submission as
+    /// survey-core's first golden case): see survey-core/tests/golden.rs.
+    #[test]
+    fn digest_is_pinned() {
+        let a = parse(Some("application/json"), Some(Ok(ID)), body(ID).as_bytes()).unwrap();
+        assert_eq!(a.digest, "63d66e21548e6b7bf0867615196858f9e0d1e8a7aa78d427555094251e9077d5");
     }
 }

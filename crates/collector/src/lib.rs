@@ -20,6 +20,7 @@
 pub mod api;
 pub mod auth;
 pub mod config;
+pub mod conn;
 pub mod error;
 pub mod export;
 pub mod ingest;
@@ -59,13 +60,16 @@ struct Inner {
     store: Store,
     /// `Some` only when test faults are enabled.
     faults: Option<Mutex<Option<Fault>>>,
+    /// Large bodies parsed at once, off the async workers (see `api`).
+    heavy: tokio::sync::Semaphore,
 }
 
 impl AppState {
     /// Bundles what the handlers need. Faults are enabled by `config.test_faults`.
     pub fn new(config: Config, questionnaires: Questionnaires, store: Store) -> Self {
         let faults = config.test_faults.then(|| Mutex::new(None));
-        AppState { inner: Arc::new(Inner { config, questionnaires, store, faults }) }
+        let heavy = tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()));
+        AppState { inner: Arc::new(Inner { config, questionnaires, store, faults, heavy }) }
     }
 
     pub fn config(&self) -> &Config {
@@ -78,6 +82,11 @@ impl AppState {
 
     pub fn store(&self) -> &Store {
         &self.inner.store
+    }
+
+    /// Permits for parsing large bodies on the blocking pool: one per core.
+    fn heavy_permits(&self) -> &tokio::sync::Semaphore {
+        &self.inner.heavy
     }
 
     fn faults(&self) -> Option<&Mutex<Option<Fault>>> {
@@ -196,7 +205,8 @@ impl Server {
     /// flushes the database and returns.
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         let Server { listener, state } = self;
-        let result = axum::serve(listener, app(state.clone())).with_graceful_shutdown(shutdown).await;
+        let limits = conn::Limits::from_config(state.config());
+        let result = conn::serve(listener, app(state.clone()), limits, shutdown).await;
         state.store().close().await;
         result
     }

@@ -22,7 +22,31 @@ pub fn static_files(dist: &Path) -> Router {
     let index = dist.join("index.html");
     let spa = tower::service_fn(move |req: Request| spa_fallback(index.clone(), req));
     let serve = ServeDir::new(dist).append_index_html_on_directories(true).fallback(spa);
-    Router::new().fallback_service(serve).layer(middleware::from_fn(cache_control))
+    Router::new().fallback_service(serve).layer(middleware::from_fn(cache_control)).layer(middleware::from_fn(same_origin_redirects))
+}
+
+/// Keeps every redirect on this origin. ServeDir answers a directory asked
+/// for without its trailing slash with `Location: <path>/`; for `//evil.example`
+/// that is `//evil.example/`, which a browser reads as another host (an open
+/// redirect). A `Location` that is not a plain absolute path (`/x`, not `//x`
+/// or `/\x`) is rewritten to one, as the OWASP unvalidated-redirects advice
+/// says: only local targets.
+async fn same_origin_redirects(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    if let Some(loc) = res.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()) {
+        if !is_local_path(loc) {
+            let safe = format!("/{}", loc.trim_start_matches(['/', '\\']));
+            let safe = if is_local_path(&safe) { safe } else { "/".to_owned() };
+            res.headers_mut().insert(header::LOCATION, HeaderValue::from_str(&safe).unwrap_or(HeaderValue::from_static("/")));
+        }
+    }
+    res
+}
+
+/// A path on this origin: starts with one `/` not followed by `/` or `\`,
+/// and has no control characters or backslashes a browser might rewrite.
+fn is_local_path(loc: &str) -> bool {
+    loc.starts_with('/') && !loc[1..].starts_with(['/', '\\']) && !loc.contains(['\\', '\t', '\n', '\r'])
 }
 
 async fn spa_fallback(index: PathBuf, req: Request) -> Result<Response, Infallible> {
@@ -160,6 +184,15 @@ pub fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn local_paths() {
+        assert!(is_local_path("/questionnaires/"));
+        assert!(!is_local_path("//evil.example/"));
+        assert!(!is_local_path("/\\evil.example/"));
+        assert!(!is_local_path("https://evil.example/"));
+        assert!(!is_local_path("/\t/evil.example/"));
+    }
 
     #[test]
     fn hashed_names() {

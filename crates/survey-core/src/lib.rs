@@ -17,9 +17,7 @@ pub mod anon;
 pub mod answers;
 pub mod config;
 pub mod draft;
-pub mod json;
 pub mod logic;
-pub mod num;
 pub mod payload;
 pub mod period;
 pub mod retry;
@@ -28,10 +26,15 @@ pub mod submission;
 pub mod text;
 pub mod validate;
 
+/// The JSON reader/writer, at its old path (it lives in the `cs-json` crate).
+pub use cs_json as json;
+/// Decimal <-> `f64` conversion, at its old path.
+pub use cs_json::num;
+
 pub use answers::{Answer, Answers};
 pub use config::{Config, ConfigError};
 pub use draft::{Draft, DraftError, Migration};
-pub use schema::{Condition, Kind, Opt, Question, Questionnaire, SchemaError, Section, Statement, PREFER_NOT_TO_SAY};
+pub use schema::{Condition, Kind, Opt, Question, QuestionType, Questionnaire, SchemaError, Section, Statement, PREFER_NOT_TO_SAY};
 pub use submission::Submission;
 pub use text::Text;
 pub use validate::{FieldError, ValidationError};

@@ -119,20 +119,91 @@ pub enum Kind {
     Info,
 }
 
+/// A question's `type` as named in the questionnaire format, without its
+/// settings. Every place that depends on the type matches it (or [`Kind`])
+/// exhaustively, so a new type is a compile error wherever it needs handling,
+/// and an unknown `type` in a file is a [`SchemaError`], never a fallback.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuestionType {
+    Likert,
+    Single,
+    Multiple,
+    Rating,
+    Number,
+    ShortText,
+    LongText,
+    Consent,
+    Info,
+}
+
+impl QuestionType {
+    /// Every type, in the order the format documents them.
+    pub const ALL: [QuestionType; 9] = [
+        QuestionType::Likert,
+        QuestionType::Single,
+        QuestionType::Multiple,
+        QuestionType::Rating,
+        QuestionType::Number,
+        QuestionType::ShortText,
+        QuestionType::LongText,
+        QuestionType::Consent,
+        QuestionType::Info,
+    ];
+
+    /// The `type` name used in the JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QuestionType::Likert => "likert",
+            QuestionType::Single => "single",
+            QuestionType::Multiple => "multiple",
+            QuestionType::Rating => "rating",
+            QuestionType::Number => "number",
+            QuestionType::ShortText => "short_text",
+            QuestionType::LongText => "long_text",
+            QuestionType::Consent => "consent",
+            QuestionType::Info => "info",
+        }
+    }
+
+    /// The type named `name`, if there is one.
+    pub fn parse(name: &str) -> Option<QuestionType> {
+        QuestionType::ALL.into_iter().find(|t| t.as_str() == name)
+    }
+
+    /// The optional question fields this type accepts.
+    fn optional_fields(self) -> &'static [&'static str] {
+        match self {
+            QuestionType::Likert => &["scale", "statements", "prefer_not_to_say", "required"],
+            QuestionType::Single => &["options", "prefer_not_to_say", "required"],
+            QuestionType::Multiple => &["options", "min_selections", "max_selections", "required"],
+            QuestionType::Rating => &["min", "max", "min_label", "max_label", "required"],
+            QuestionType::Number => &["min", "max", "step", "required"],
+            QuestionType::ShortText | QuestionType::LongText => &["min_length", "max_length", "required"],
+            QuestionType::Consent => &["required"],
+            QuestionType::Info => &[],
+        }
+    }
+}
+
 impl Kind {
+    /// The question's type.
+    pub fn question_type(&self) -> QuestionType {
+        match self {
+            Kind::Likert { .. } => QuestionType::Likert,
+            Kind::Single { .. } => QuestionType::Single,
+            Kind::Multiple { .. } => QuestionType::Multiple,
+            Kind::Rating { .. } => QuestionType::Rating,
+            Kind::Number { .. } => QuestionType::Number,
+            Kind::ShortText { .. } => QuestionType::ShortText,
+            Kind::LongText { .. } => QuestionType::LongText,
+            Kind::Consent => QuestionType::Consent,
+            Kind::Info => QuestionType::Info,
+        }
+    }
+
     /// The `type` name used in the JSON.
     pub fn name(&self) -> &'static str {
-        match self {
-            Kind::Likert { .. } => "likert",
-            Kind::Single { .. } => "single",
-            Kind::Multiple { .. } => "multiple",
-            Kind::Rating { .. } => "rating",
-            Kind::Number { .. } => "number",
-            Kind::ShortText { .. } => "short_text",
-            Kind::LongText { .. } => "long_text",
-            Kind::Consent => "consent",
-            Kind::Info => "info",
-        }
+        self.question_type().as_str()
     }
 
     /// True for free-text kinds, which the anonymiser scans.
@@ -461,10 +532,16 @@ impl Checker {
             None => None,
         };
         let kind = kind(&raw)?;
-        let required = match kind {
-            Kind::Consent => true,
-            Kind::Info => false,
-            _ => raw.required.unwrap_or(false),
+        let required = match kind.question_type() {
+            QuestionType::Consent => true,
+            QuestionType::Info => false,
+            QuestionType::Likert
+            | QuestionType::Single
+            | QuestionType::Multiple
+            | QuestionType::Rating
+            | QuestionType::Number
+            | QuestionType::ShortText
+            | QuestionType::LongText => raw.required.unwrap_or(false),
         };
         self.seen.push((raw.id.clone(), kind.clone()));
         Ok(Question { id: raw.id, text: raw.text, hint: raw.hint, required, show_if, kind, errors: raw.errors })
@@ -576,7 +653,13 @@ fn choice_values(kind: &Kind, statement: bool) -> Option<Vec<&str>> {
         Kind::Single { options, prefer_not_to_say } => (options, *prefer_not_to_say),
         Kind::Multiple { options, .. } => (options, false),
         Kind::Likert { scale, prefer_not_to_say, .. } if statement => (scale, *prefer_not_to_say),
-        _ => return None,
+        Kind::Likert { .. }
+        | Kind::Rating { .. }
+        | Kind::Number { .. }
+        | Kind::ShortText { .. }
+        | Kind::LongText { .. }
+        | Kind::Consent
+        | Kind::Info => return None,
     };
     Some(list.iter().map(|o| o.value.as_str()).chain(pnts.then_some(crate::PREFER_NOT_TO_SAY)).collect())
 }
@@ -645,36 +728,20 @@ fn options(at: &str, field: &'static str, kind: &'static str, list: &Option<Vec<
 fn kind(raw: &RawQuestion) -> Result<Kind, SchemaError> {
     let at = format!("question \"{}\"", raw.id);
     let q = || raw.id.clone();
-    let name: &'static str = match raw.kind.as_str() {
-        "likert" => "likert",
-        "single" => "single",
-        "multiple" => "multiple",
-        "rating" => "rating",
-        "number" => "number",
-        "short_text" => "short_text",
-        "long_text" => "long_text",
-        "consent" => "consent",
-        "info" => "info",
-        other => {
-            return Err(SchemaError::BadValue {
-                question: q(),
-                reason: format!(
-                    "unknown type \"{other}\" (expected likert, single, multiple, rating, number, short_text, long_text, consent or info)"
-                ),
-            })
-        }
+    let Some(ty) = QuestionType::parse(&raw.kind) else {
+        // A literal (a test checks it names every type): joining the names
+        // at run time cost wasm for an error a school sees once.
+        return Err(SchemaError::BadValue {
+            question: q(),
+            reason: format!(
+                "unknown type \"{}\" (expected likert, single, multiple, rating, number, short_text, long_text, consent or info)",
+                raw.kind
+            ),
+        });
     };
-    // Which optional fields each kind accepts.
-    let allowed: &[&str] = match name {
-        "likert" => &["scale", "statements", "prefer_not_to_say", "required"],
-        "single" => &["options", "prefer_not_to_say", "required"],
-        "multiple" => &["options", "min_selections", "max_selections", "required"],
-        "rating" => &["min", "max", "min_label", "max_label", "required"],
-        "number" => &["min", "max", "step", "required"],
-        "short_text" | "long_text" => &["min_length", "max_length", "required"],
-        "consent" => &["required"],
-        _ => &[],
-    };
+    let name = ty.as_str();
+    // Which optional fields each type accepts.
+    let allowed = ty.optional_fields();
     let present = [
         ("options", raw.options.is_some()),
         ("scale", raw.scale.is_some()),
@@ -694,7 +761,7 @@ fn kind(raw: &RawQuestion) -> Result<Kind, SchemaError> {
     if let Some((field, _)) = present.iter().find(|(f, p)| *p && !allowed.contains(f)) {
         return Err(SchemaError::NotApplicable { question: q(), field, kind: name });
     }
-    if name == "consent" && raw.required == Some(false) {
+    if ty == QuestionType::Consent && raw.required == Some(false) {
         return Err(SchemaError::BadValue { question: q(), reason: "a consent question is always required".into() });
     }
     let min_max = |min: Option<f64>, max: Option<f64>| match (min, max) {
@@ -706,8 +773,8 @@ fn kind(raw: &RawQuestion) -> Result<Kind, SchemaError> {
             return Err(SchemaError::BadValue { question: q(), reason: format!("{f} must be a finite number") });
         }
     }
-    Ok(match name {
-        "likert" => {
+    Ok(match ty {
+        QuestionType::Likert => {
             let scale = options(&at, "scale", name, &raw.scale)?;
             let Some(statements) = raw.statements.clone() else {
                 return Err(SchemaError::Missing { question: q(), field: "statements", kind: name });
@@ -729,11 +796,11 @@ fn kind(raw: &RawQuestion) -> Result<Kind, SchemaError> {
             }
             Kind::Likert { scale, statements, prefer_not_to_say: raw.prefer_not_to_say.unwrap_or(false) }
         }
-        "single" => Kind::Single {
+        QuestionType::Single => Kind::Single {
             options: options(&at, "options", name, &raw.options)?,
             prefer_not_to_say: raw.prefer_not_to_say.unwrap_or(false),
         },
-        "multiple" => {
+        QuestionType::Multiple => {
             let options = options(&at, "options", name, &raw.options)?;
             min_max(raw.min_selections.map(f64::from), raw.max_selections.map(f64::from))?;
             if let Some(max) = raw.max_selections {
@@ -752,7 +819,7 @@ fn kind(raw: &RawQuestion) -> Result<Kind, SchemaError> {
             }
             Kind::Multiple { options, min: raw.min_selections, max: raw.max_selections }
         }
-        "rating" => {
+        QuestionType::Rating => {
             let (min, max) = (raw.min.unwrap_or(0.0), raw.max.unwrap_or(10.0));
             min_max(Some(min), Some(max))?;
             if min.fract() != 0.0 || max.fract() != 0.0 || max - min > 20.0 || min == max {
@@ -763,27 +830,28 @@ fn kind(raw: &RawQuestion) -> Result<Kind, SchemaError> {
             }
             Kind::Rating { min: min as i64, max: max as i64, min_label: raw.min_label.clone(), max_label: raw.max_label.clone() }
         }
-        "number" => {
+        QuestionType::Number => {
             min_max(raw.min, raw.max)?;
             if raw.step.is_some_and(|s| s <= 0.0) {
                 return Err(SchemaError::BadValue { question: q(), reason: "step must be greater than 0".into() });
             }
             Kind::Number { min: raw.min, max: raw.max, step: raw.step }
         }
-        "short_text" | "long_text" => {
-            let default = if name == "short_text" { DEFAULT_SHORT_MAX } else { DEFAULT_LONG_MAX };
+        QuestionType::ShortText | QuestionType::LongText => {
+            let short = ty == QuestionType::ShortText;
+            let default = if short { DEFAULT_SHORT_MAX } else { DEFAULT_LONG_MAX };
             let max_length = raw.max_length.unwrap_or(default);
             if max_length == 0 {
                 return Err(SchemaError::BadValue { question: q(), reason: "max_length must be at least 1".into() });
             }
             min_max(raw.min_length.map(f64::from), Some(f64::from(max_length)))?;
-            if name == "short_text" {
+            if short {
                 Kind::ShortText { min_length: raw.min_length, max_length }
             } else {
                 Kind::LongText { min_length: raw.min_length, max_length }
             }
         }
-        "consent" => Kind::Consent,
-        _ => Kind::Info,
+        QuestionType::Consent => Kind::Consent,
+        QuestionType::Info => Kind::Info,
     })
 }

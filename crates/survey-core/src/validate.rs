@@ -56,6 +56,10 @@ pub enum ValidationError {
     },
     /// A consent box that is not ticked.
     ConsentRequired,
+    /// Text holding a control character other than newline or tab (NUL,
+    /// escape, carriage return, ...): nothing a person types, and a way to
+    /// smuggle bytes into exports.
+    ControlCharacter,
     /// Receiver only: an answer to a question the questionnaire does not have.
     UnknownQuestion,
     /// Receiver only: an answer to a question that skip logic hides.
@@ -89,6 +93,7 @@ impl ValidationError {
             E::TooShort { .. } => "too_short",
             E::TooLong { .. } => "too_long",
             E::ConsentRequired => "consent_required",
+            E::ControlCharacter => "control_character",
             E::UnknownQuestion => "unknown_question",
             E::NotShown => "not_shown",
         }
@@ -224,6 +229,7 @@ pub fn validate_question(question: &Question, answer: Option<&Answer>) -> Result
             Ok(())
         }
         (Kind::Rating { .. } | Kind::Number { .. }, _) => wrong("number"),
+        (Kind::ShortText { .. } | Kind::LongText { .. }, Answer::Text(t)) if has_control_character(t) => Err(E::ControlCharacter),
         (Kind::ShortText { min_length, max_length } | Kind::LongText { min_length, max_length }, Answer::Text(t)) => {
             // Characters, not bytes: "é" is one. Surrounding spaces do not
             // count towards the minimum but do take up room. A redaction tag
@@ -240,6 +246,11 @@ pub fn validate_question(question: &Question, answer: Option<&Answer>) -> Result
         }
         (Kind::ShortText { .. } | Kind::LongText { .. }, _) => wrong("text"),
     }
+}
+
+/// A control character other than newline and tab (C0, DEL and C1).
+pub fn has_control_character(text: &str) -> bool {
+    text.chars().any(|c| c.is_control() && c != '\n' && c != '\t')
 }
 
 fn is_option(options: &[Opt], value: &str) -> bool {

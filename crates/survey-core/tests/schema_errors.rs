@@ -264,6 +264,47 @@ fn default_questionnaire_loads_and_has_the_required_questions() {
     assert_eq!(last_section.questions.len(), 1, "consent stands alone on the last page");
 }
 
+/// Every type name reads back as that type (none falls back to another), and
+/// the JSON Schema lists exactly the types the parser knows.
+#[test]
+fn every_question_type_loads_as_itself() {
+    use survey_core::QuestionType;
+    let settings = |t: QuestionType| match t {
+        QuestionType::Likert => r#","scale":[{"value":"1","label":"A"}],"statements":[{"id":"s","text":"S"}]"#,
+        QuestionType::Single | QuestionType::Multiple => r#","options":[{"value":"1","label":"A"}]"#,
+        QuestionType::Rating
+        | QuestionType::Number
+        | QuestionType::ShortText
+        | QuestionType::LongText
+        | QuestionType::Consent
+        | QuestionType::Info => "",
+    };
+    for t in QuestionType::ALL {
+        assert_eq!(QuestionType::parse(t.as_str()), Some(t));
+        let json = format!(
+            r#"{{"id":"t","version":"1","title":"T","sections":[{{"id":"s","title":"S","questions":[
+                {{"id":"q","type":"{}","text":"Q"{}}}]}}]}}"#,
+            t.as_str(),
+            settings(t)
+        );
+        let q = survey_core::Questionnaire::from_json(&json).unwrap_or_else(|e| panic!("{}: {e}", t.as_str()));
+        assert_eq!(q.sections[0].questions[0].kind.question_type(), t);
+    }
+    assert_eq!(QuestionType::parse("Info"), None, "names are exact");
+    let unknown =
+        r#"{"id":"t","version":"1","title":"T","sections":[{"id":"s","title":"S","questions":[{"id":"q","type":"x","text":"Q"}]}]}"#;
+    let message = survey_core::Questionnaire::from_json(unknown).unwrap_err().to_string();
+    for t in QuestionType::ALL {
+        assert!(message.contains(t.as_str()), "the unknown-type error does not name {}: {message}", t.as_str());
+    }
+    let schema: serde_json::Value =
+        serde_json::from_str(include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/questionnaire.schema.json"))).unwrap();
+    let text = schema.to_string();
+    for t in QuestionType::ALL {
+        assert!(text.contains(&format!("\"{}\"", t.as_str())), "the JSON Schema does not name {}", t.as_str());
+    }
+}
+
 /// A question's own error wording is read, and a misspelt key in it refused.
 #[test]
 fn questions_carry_their_own_error_text() {

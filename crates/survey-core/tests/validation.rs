@@ -128,6 +128,13 @@ fn cases() -> Vec<(&'static str, &'static str, Option<E>)> {
         ("essay", r#""  \n ""#, Some(E::Required)),
         ("essay", r#""fine""#, None),
         ("essay", r#""12345678901""#, Some(E::TooLong { max: 10 })),
+        // control characters: newline and tab are text, nothing else is
+        ("essay", r#""a\nb\tc""#, None),
+        ("essay", r#""a\u0000b""#, Some(E::ControlCharacter)),
+        ("essay", r#""a\rb""#, Some(E::ControlCharacter)),
+        ("essay", r#""\u001b[31m""#, Some(E::ControlCharacter)),
+        ("word", r#""ab\u007f""#, Some(E::ControlCharacter)),
+        ("word", r#""a\u0085b""#, Some(E::ControlCharacter)),
         // consent: always required, must be ticked
         ("ok", "true", None),
         ("ok", "", Some(E::ConsentRequired)),
@@ -166,11 +173,12 @@ fn code(e: &E) -> &'static str {
         E::TooShort { .. } => "too_short",
         E::TooLong { .. } => "too_long",
         E::ConsentRequired => "consent_required",
+        E::ControlCharacter => "control_character",
         E::UnknownQuestion => "unknown_question",
         E::NotShown => "not_shown",
     }
 }
-const CODES: usize = 17;
+const CODES: usize = 18;
 
 #[test]
 fn every_code_is_exercised() {

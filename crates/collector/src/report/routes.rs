@@ -316,7 +316,7 @@ fn language(s: &ReportState, q: LangQuery) -> Result<String, ApiError> {
 }
 
 async fn table(app: &AppState) -> Result<Table, ApiError> {
-    Table::build(app.questionnaires(), app.store().all().await?).map_err(ApiError::Internal)
+    Ok(Table::build(app.questionnaires(), app.store().all().await?))
 }
 
 async fn r_script(State(s): State<ReportState>, headers: HeaderMap, Query(q): Query<LangQuery>) -> Result<Response, ApiError> {

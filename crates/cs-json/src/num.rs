@@ -80,7 +80,7 @@ pub fn write_json_num(out: &mut String, n: f64) {
 ///
 /// # Usage
 /// ```
-/// use survey_core::num::parse_f64;
+/// use cs_json::num::parse_f64;
 /// assert_eq!(parse_f64("0.1"), Some(0.1));
 /// assert_eq!(parse_f64("-2.5e-3"), Some(-0.0025));
 /// assert_eq!(parse_f64("1e400"), None);
