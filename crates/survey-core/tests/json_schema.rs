@@ -69,10 +69,10 @@ fn broken_documents_are_refused_by_both() {
     let group = "/sections/0/questions/0";
     let sessions = "/sections/0/questions/1";
     let barriers = "/sections/0/questions/2";
-    let agreement = "/sections/1/questions/1";
-    let recommend = "/sections/2/questions/1";
-    let valued = "/sections/3/questions/0";
-    let consent = "/sections/4/questions/0";
+    let agreement = "/sections/2/questions/0";
+    let recommend = "/sections/1/questions/1";
+    let valued = "/sections/4/questions/0";
+    let consent = "/sections/5/questions/0";
     let opt = |v: &str| json!({ "value": v, "label": "L" });
 
     let cases: Vec<(&str, Value)> = vec![
@@ -146,7 +146,7 @@ fn rules_only_the_parser_knows() {
     let sessions = "/sections/0/questions/1";
     let cases: Vec<(&str, Value)> = vec![
         ("min greater than max", edit(&format!("{sessions}/min"), Some(json!(7)))),
-        ("duplicate question id", edit("/sections/2/questions/1/id", Some(json!("valued")))),
+        ("duplicate question id", edit("/sections/1/questions/1/id", Some(json!("valued")))),
         ("show_if looks forward", edit(&format!("{sessions}/show_if"), Some(json!({ "question": "overall", "equals": "1" })))),
         ("show_if unknown question", edit(&format!("{sessions}/show_if"), Some(json!({ "question": "nope", "answered": true })))),
     ];

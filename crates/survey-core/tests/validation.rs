@@ -288,9 +288,9 @@ fn default_questionnaire_complete_response_is_valid() {
         vec![
             field("attendance_barriers", E::NotShown),
             field("overall", E::Required),
+            field("recommend", E::Required),
             field("agreement", E::Required),
             field("agreement_sessions", E::Required),
-            field("recommend", E::Required),
         ]
     );
 }
