@@ -132,6 +132,13 @@ fn setup() -> Result {
             "Chromium and chromedriver at /usr/bin/chromium and /usr/bin/chromedriver (for the browser tests)",
         )?;
     }
+    // R parses the report's R script in a host test (about 15 s from apt);
+    // without it that test says it was skipped.
+    if version_of("Rscript").is_none() && Path::new("/usr/bin/apt-get").exists() {
+        if let Err(e) = apt_install(&["r-base-core"], "R (to check the report's R script)") {
+            eprintln!("setup: R not installed ({e}); the R script test will be skipped");
+        }
+    }
     eprintln!("setup: ready ({:.0?})", started.elapsed());
     Ok(())
 }
