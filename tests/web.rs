@@ -125,7 +125,7 @@ fn by_id(el: &web_sys::HtmlElement, id: &str) -> web_sys::HtmlElement {
 /// replaced, focus fell to <body> and only the first character stayed.
 #[wasm_bindgen_test]
 async fn typing_keeps_the_same_field_its_focus_and_every_key() {
-    let (el, state) = mount_survey(3);
+    let (el, state) = mount_survey(4);
     tick().await;
     let field = by_id(&el, "valued-input");
     field.focus().unwrap();
@@ -164,7 +164,7 @@ async fn a_follow_up_appears_without_rebuilding_the_field_in_use() {
 /// statement is chosen.
 #[wasm_bindgen_test]
 async fn a_grid_is_not_an_error_after_its_first_statement() {
-    let (el, state) = mount_survey(1);
+    let (el, state) = mount_survey(2);
     tick().await;
     let first: web_sys::HtmlInputElement = by_id(&el, "agreement--safe--4").unchecked_into();
     first.focus().unwrap();
