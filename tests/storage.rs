@@ -63,6 +63,11 @@ fn a_full_quota_is_reported_as_quota() {
     local().clear().unwrap();
 }
 
+/// The shipped questionnaire's version: a draft of it is restored as it is.
+fn current_version() -> String {
+    Questionnaire::from_json(DEFAULT).unwrap().version
+}
+
 fn state() -> SurveyState {
     // Effects need an executor; mounting would start one, these tests don't mount.
     let _ = any_spawner::Executor::init_wasm_bindgen();
@@ -77,7 +82,7 @@ async fn restores_a_saved_draft_on_its_page() {
     answers.insert("sessions".into(), Answer::Number(3.0));
     let draft = Draft {
         questionnaire_id: "balint-end-of-cohort".into(),
-        questionnaire_version: "2".into(),
+        questionnaire_version: current_version(),
         answers,
         page: 2,
         saved_at: js_sys::Date::now(),
@@ -180,7 +185,7 @@ async fn sleep_ms(ms: i32) {
 fn draft_with(sessions: f64, page: usize, saved_at: f64) -> Draft {
     let mut answers = survey_core::Answers::new();
     answers.insert("sessions".into(), Answer::Number(sessions));
-    Draft { questionnaire_id: "balint-end-of-cohort".into(), questionnaire_version: "1".into(), answers, page, saved_at }
+    Draft { questionnaire_id: "balint-end-of-cohort".into(), questionnaire_version: current_version(), answers, page, saved_at }
 }
 
 /// Starts the draft machinery on a fresh state and waits until it has
