@@ -14,7 +14,9 @@
  * Only messages whose origin is exactly the app's origin (taken from this
  * script's own src) AND that come from this script's own iframe are used;
  * everything else is ignored. No globals, no cookies, nothing sent anywhere.
- * See docs/embedding.md.
+ * A data-questionnaire or data-endpoint with a control character or white
+ * space in it, or a questionnaire that is not on the app's origin, is refused:
+ * no frame, a short notice instead. See docs/embedding.md.
  */
 (function () {
   'use strict';
@@ -23,9 +25,28 @@
 
   var src = new URL(script.src, document.baseURI);
   var appOrigin = src.origin;
+  // The app lives next to embed.js, so it also works under a path.
+  var appBase = new URL('./', src).href;
   var params = new URLSearchParams();
   var questionnaire = script.getAttribute('data-questionnaire');
   var endpoint = script.getAttribute('data-endpoint');
+
+  // URL parsers silently drop tab, LF and CR anywhere in a URL (WHATWG URL
+  // standard), so '/<TAB>/evil.example/q.json' would become another host's
+  // file: refuse control characters and white space outright, then resolve
+  // the questionnaire the way the app will and compare origins.
+  function unsafe(value) {
+    return /[\s\u0000-\u001f\u007f-\u009f]/.test(value);
+  }
+  function foreign(path) {
+    try {
+      return new URL(path, appBase).origin !== appOrigin;
+    } catch (e) {
+      return true;
+    }
+  }
+  var refused = (questionnaire !== null && (unsafe(questionnaire) || foreign(questionnaire))) ||
+    (endpoint !== null && unsafe(endpoint));
   if (questionnaire) params.set('questionnaire', questionnaire);
   params.set('embed', '1');
   if (endpoint) params.set('endpoint', endpoint);
@@ -34,9 +55,20 @@
   if (theme === 'light' || theme === 'dark') params.set('theme', theme);
   if (script.hasAttribute('data-hide-title')) params.set('hide_title', '1');
 
+  if (refused) {
+    var notice = document.createElement('p');
+    notice.className = 'cohort-survey-refused';
+    notice.setAttribute('role', 'alert');
+    notice.textContent = 'The questionnaire cannot be shown here: this page\'s embed code names a questionnaire or ' +
+      'an address that is not allowed. Please tell the page\'s owner.';
+    console.error('cohort-survey embed.js: data-questionnaire or data-endpoint refused (control character, ' +
+      'white space, or not on ' + appOrigin + ')');
+    place(notice);
+    return;
+  }
+
   var iframe = document.createElement('iframe');
-  // The app lives next to embed.js, so it also works under a path.
-  iframe.src = new URL('./', src).href + '?' + params.toString();
+  iframe.src = appBase + '?' + params.toString();
   iframe.title = script.getAttribute('data-title') || 'Balint group feedback questionnaire';
   iframe.className = 'cohort-survey-frame';
   iframe.loading = 'eager';
@@ -65,22 +97,26 @@
     }
   });
 
-  function place() {
-    var target = script.getAttribute('data-target');
-    var into = target && document.querySelector(target);
-    if (into) {
-      into.appendChild(iframe);
-    } else if (script.parentNode && script.parentNode !== document.head) {
-      script.parentNode.insertBefore(iframe, script.nextSibling);
-    } else if (document.body) {
-      document.body.appendChild(iframe); // the script was put in <head>
+  place(iframe);
+
+  /** Puts `el` where the snippet asks. With `async` the page may still be
+   *  loading; a data-target element or <body> may not exist yet. */
+  function place(el) {
+    function put() {
+      var target = script.getAttribute('data-target');
+      var into = target && document.querySelector(target);
+      if (into) {
+        into.appendChild(el);
+      } else if (script.parentNode && script.parentNode !== document.head) {
+        script.parentNode.insertBefore(el, script.nextSibling);
+      } else if (document.body) {
+        document.body.appendChild(el); // the script was put in <head>
+      }
     }
-  }
-  // With `async` the page may still be loading; a data-target element or
-  // <body> may not exist yet.
-  if (document.readyState === 'loading' && (script.getAttribute('data-target') || !document.body)) {
-    document.addEventListener('DOMContentLoaded', place);
-  } else {
-    place();
+    if (document.readyState === 'loading' && (script.getAttribute('data-target') || !document.body)) {
+      document.addEventListener('DOMContentLoaded', put);
+    } else {
+      put();
+    }
   }
 })();

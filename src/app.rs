@@ -66,11 +66,10 @@ fn Loaded(loaded: Loaded) -> impl IntoView {
         if submitted.get_untracked().is_some() {
             return; // a double tap makes one submission
         }
+        let Ok(id) = browser::uuid_v4() else { return drafts.notify(Notice::NoAnonymousId) };
         let submission = state.questionnaire.with_value(|q| {
             detector.with_value(|d| {
-                state.answers.with_untracked(|a| {
-                    build_submission(q, a, d, browser::uuid_v4(), period(config.period, js_sys::Date::now()), APP_VERSION)
-                })
+                state.answers.with_untracked(|a| build_submission(q, a, d, id, period(config.period, js_sys::Date::now()), APP_VERSION))
             })
         });
         let item =
@@ -299,6 +298,7 @@ fn Notices(drafts: Drafts, state: SurveyState) -> impl IntoView {
                         "This device's storage is full, so your latest answers are not saved. Keep this page open, or download your answers.".into(),
                     ),
                     Notice::ChangedElsewhere => (false, "Your answers were updated from another tab.".into()),
+                    Notice::NoAnonymousId => (true, "This browser cannot make an anonymous id for your response, so it has not been sent. Your answers are kept on this device, and you can download them.".into()),
                 };
                 let mut actions = Vec::new();
                 // Inside an iframe, storage may be partitioned or blocked: the
@@ -312,7 +312,7 @@ fn Notices(drafts: Drafts, state: SurveyState) -> impl IntoView {
                         actions.push(Action::button("Download the unreadable copy", move || browser::download("unreadable-answers.txt", &raw)));
                     }
                 }
-                if matches!(n, Notice::QuotaFull | Notice::NotPersistent) {
+                if matches!(n, Notice::QuotaFull | Notice::NotPersistent | Notice::NoAnonymousId) {
                     actions.push(Action::button("Download my answers", download));
                 }
                 actions.push(Action::dismiss(move || drafts.dismiss(&n)));

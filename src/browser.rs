@@ -1,6 +1,6 @@
 //! Small adapters over the DOM that the components share.
 
-use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
 
 /// Focuses the first input or textarea inside the element with `id` and
 /// brings it into view.
@@ -108,14 +108,46 @@ pub fn download(filename: &str, contents: &str) {
     let _ = web_sys::Url::revoke_object_url(&url);
 }
 
-/// A random UUID v4 from the browser's CSPRNG: new for every submission and
-/// tied to nothing on the device.
-pub fn uuid_v4() -> String {
-    let mut bytes = [0u8; 16];
-    if let Some(c) = web_sys::window().and_then(|w| w.crypto().ok()) {
-        let _ = c.get_random_values_with_u8_array(&mut bytes);
+/// The browser could not produce a random id (no `crypto`, or it threw).
+/// Inventing one (zeros, a counter, `Math.random`) would let two students'
+/// responses collide or be linked, so the submission waits instead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NoRandomness;
+
+impl std::fmt::Display for NoRandomness {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("this browser cannot make an anonymous id; your answers are kept")
     }
-    survey_core::submission::uuid_v4_from_bytes(bytes)
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// `Crypto` with `randomUUID()` bound with `catch`: web-sys' binding has
+    /// none, so a throw would unwind through the wasm.
+    type CryptoCatching;
+    #[wasm_bindgen(catch, method, js_name = randomUUID)]
+    fn random_uuid(this: &CryptoCatching) -> Result<JsValue, JsValue>;
+}
+
+/// A random UUID v4 (lower case) from the browser's CSPRNG: new for every
+/// submission and tied to nothing on the device.
+///
+/// `crypto.randomUUID()` where it exists (secure contexts); otherwise
+/// `crypto.getRandomValues()`, also a CSPRNG and available on plain http.
+/// When neither works, an error, never a made-up id.
+pub fn uuid_v4() -> Result<String, NoRandomness> {
+    let crypto = web_sys::window().and_then(|w| w.crypto().ok()).ok_or(NoRandomness)?;
+    let id = crypto.unchecked_ref::<CryptoCatching>().random_uuid().ok().and_then(|v| v.as_string()).map(|s| s.to_ascii_lowercase());
+    if let Some(id) = id.filter(|id| survey_core::submission::is_uuid_v4(id)) {
+        return Ok(id);
+    }
+    let mut bytes = [0u8; 16];
+    crypto.get_random_values_with_u8_array(&mut bytes).map_err(|_| NoRandomness)?;
+    // All zeros: nothing was written (a stub). A real CSPRNG: 1 in 2^128.
+    if bytes == [0; 16] {
+        return Err(NoRandomness);
+    }
+    Ok(survey_core::submission::uuid_v4_from_bytes(bytes))
 }
 
 /// This page's address, for "Open in a new tab".

@@ -4,7 +4,7 @@
 
 use crate::browser;
 use crate::state::SurveyState;
-use crate::storage::{Store, StoreError};
+use crate::storage::{Mirror, Store, StoreError};
 use leptos::prelude::*;
 use std::time::Duration;
 use survey_core::draft::{restore as restore_answers, Draft};
@@ -39,6 +39,20 @@ pub enum Notice {
     QuotaFull,
     /// Another tab saved newer answers, now shown here.
     ChangedElsewhere,
+    /// Send was pressed but the browser could not make a random id; the
+    /// answers stay here and in the draft.
+    NoAnonymousId,
+}
+
+/// Where the IndexedDB copy of the draft stands (see [`Mirror`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MirrorState {
+    /// Opening it and comparing its copy with localStorage's.
+    Opening,
+    /// Compared (and restored from when newer); every save now goes to both.
+    Ready,
+    /// No usable IndexedDB: localStorage alone, as before.
+    Unavailable,
 }
 
 /// The draft machinery of one survey.
@@ -52,10 +66,15 @@ pub struct Drafts {
     pending: StoredValue<Option<TimeoutHandle>>,
     /// Called after each successful save (the embed's `draft-saved` event).
     on_saved: StoredValue<Option<Callback<()>>>,
+    /// The crash-safe copy, once open.
+    mirror: StoredValue<Option<Mirror>, LocalStorage>,
+    /// The latest draft text saved before the mirror had opened.
+    queued: StoredValue<Option<String>>,
+    pub mirror_state: RwSignal<MirrorState>,
 }
 
 impl Drafts {
-    fn notify(&self, n: Notice) {
+    pub fn notify(&self, n: Notice) {
         self.notices.update(|v| {
             if !v.contains(&n) {
                 v.push(n)
@@ -115,6 +134,8 @@ impl Drafts {
         }
         let perf = browser::Measure::start("draft-save");
         let json = draft.to_json().to_text();
+        // Also when localStorage is full: IndexedDB has its own, larger quota.
+        self.mirror_write(json.clone());
         match self.store.with_value(|s| s.set(&key, &json)) {
             Ok(()) => {
                 perf.end();
@@ -134,6 +155,36 @@ impl Drafts {
     pub fn clear(&self) {
         self.store.with_value(|s| s.remove(&self.key.get_value()));
         self.saved_at.set(None);
+        // An empty draft, not a delete: being newer than any copy left in
+        // localStorage, it also says "cleared" to the next start-up.
+        let qid = self.key.with_value(|k| k.trim_start_matches(&draft_key("")).to_owned());
+        let empty = Draft {
+            questionnaire_id: qid,
+            questionnaire_version: String::new(),
+            answers: Default::default(),
+            page: 0,
+            saved_at: js_sys::Date::now(),
+        };
+        self.mirror_write(empty.to_json().to_text());
+    }
+
+    /// Writes the draft text to the IndexedDB copy (in order: IndexedDB runs
+    /// read-write transactions on one store in the order they were made).
+    fn mirror_write(&self, json: String) {
+        match self.mirror.with_value(Clone::clone) {
+            Some(mirror) => {
+                let key = self.key.get_value();
+                leptos::task::spawn_local(async move {
+                    // Until `complete`: when this copy is on disk.
+                    let perf = browser::Measure::start("draft-mirror");
+                    if mirror.put(&key, &json).await.is_ok() {
+                        perf.end();
+                    }
+                });
+            }
+            None if self.mirror_state.get_untracked() == MirrorState::Opening => self.queued.set_value(Some(json)),
+            None => {}
+        }
     }
 }
 
@@ -158,11 +209,17 @@ pub fn use_drafts(state: SurveyState, store: Store) -> Drafts {
         saved_at: RwSignal::new(None),
         pending: StoredValue::new(None),
         on_saved: StoredValue::new(None),
+        mirror: StoredValue::new_local(None),
+        queued: StoredValue::new(None),
+        mirror_state: RwSignal::new(if persistent { MirrorState::Opening } else { MirrorState::Unavailable }),
     };
     if !persistent {
         drafts.notify(Notice::NotPersistent);
     }
     restore(state, drafts, &qid, &key);
+    if persistent {
+        restore_from_mirror(state, drafts, qid.clone(), key.clone());
+    }
 
     // Debounced save on every change of answers or page (not on the first
     // run, which is the restore itself).
@@ -249,6 +306,12 @@ fn restore(state: SurveyState, drafts: Drafts, qid: &str, key: &str) {
             return;
         }
     };
+    apply(state, drafts, draft);
+}
+
+/// Puts a stored draft's answers (migrated when the version changed) on the
+/// page it was left on, and says so.
+fn apply(state: SurveyState, drafts: Drafts, draft: Draft) {
     let (version, m) = state.questionnaire.with_value(|q| (q.version.clone(), restore_answers(&draft, q)));
     if draft.questionnaire_version != version {
         drafts.notify(Notice::Migrated { kept: m.kept, dropped: m.dropped });
@@ -260,4 +323,49 @@ fn restore(state: SurveyState, drafts: Drafts, qid: &str, key: &str) {
     state.page.set(draft.page.min(state.check_page()));
     drafts.saved_at.set(Some(draft.saved_at));
     drafts.notify(Notice::Restored { when: browser::day_name(draft.saved_at) });
+}
+
+/// Opens the IndexedDB copy and, when it holds a newer draft than the one
+/// restored from localStorage (the browser was killed before localStorage
+/// reached the disk), restores that one and writes it back to localStorage.
+/// Anything unreadable there is ignored: localStorage's draft stands.
+fn restore_from_mirror(state: SurveyState, drafts: Drafts, qid: String, key: String) {
+    let restored = state.answers.get_untracked();
+    let restored_at = drafts.saved_at.get_untracked();
+    leptos::task::spawn_local(async move {
+        let mirror = Mirror::open().await;
+        let stored = match &mirror {
+            Some(m) => m.get(&key).await,
+            None => None,
+        };
+        if drafts.mirror_state.is_disposed() {
+            return; // the survey is gone (unmounted) meanwhile
+        }
+        let Some(mirror) = mirror else {
+            drafts.mirror_state.set(MirrorState::Unavailable);
+            return;
+        };
+        drafts.mirror.set_value(Some(mirror));
+        let queued = drafts.queued.try_update_value(Option::take).flatten();
+        let newer = stored
+            .as_deref()
+            .and_then(|s| Draft::from_json(s).ok())
+            .filter(|d| d.questionnaire_id == qid && !d.answers.is_empty() && restored_at.is_none_or(|t| d.saved_at > t));
+        // Only while the student has changed nothing since start-up: never
+        // replace what they are typing.
+        let untouched = queued.is_none() && state.answers.with_untracked(|a| *a == restored);
+        match newer {
+            Some(d) if untouched => {
+                drafts.notices.update(|v| v.retain(|n| !matches!(n, Notice::Restored { .. })));
+                apply(state, drafts, d);
+                drafts.save_now(state); // localStorage catches up
+            }
+            _ => {
+                if let Some(json) = queued {
+                    drafts.mirror_write(json);
+                }
+            }
+        }
+        drafts.mirror_state.set(MirrorState::Ready);
+    });
 }

@@ -1,10 +1,13 @@
 //! Component tests in real headless Chromium (wasm-bindgen-test).
 #![cfg(target_arch = "wasm32")]
 
-use cohort_survey::{Field, SurveyState};
+use cohort_survey::fields::LANG;
+use cohort_survey::messages::message;
+use cohort_survey::{browser, load, Field, SurveyState};
 use leptos::{mount::mount_to, prelude::*, task::tick};
-use survey_core::Questionnaire;
-use wasm_bindgen::JsCast;
+use survey_core::submission::is_uuid_v4;
+use survey_core::{Questionnaire, ValidationError};
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -76,13 +79,23 @@ async fn a_required_error_is_shown_inline_and_described() {
     let (el, state) = mount_question("sessions");
     tick().await;
     let input: web_sys::HtmlInputElement = el.query_selector("#sessions-input").unwrap().unwrap().unchecked_into();
-    assert_eq!(input.get_attribute("aria-invalid"), None);
-    input.set_value("9");
-    input.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
-    state.leave("sessions");
+    let type_and_leave = |value: &str| {
+        input.set_value(value);
+        input.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
+        state.leave("sessions");
+    };
+    // A valid answer, then the student empties the field: it is required.
+    type_and_leave("3");
     tick().await;
+    assert!(el.query_selector("#sessions-error").unwrap().is_none(), "no error for a valid answer");
+    assert_eq!(input.get_attribute("aria-invalid"), None);
+    type_and_leave("");
+    tick().await;
+    assert_eq!(state.errors.with_untracked(|e| e.get("sessions").cloned()), Some(ValidationError::Required));
+    let question = state.questionnaire.with_value(|q| q.question("sessions").unwrap().clone());
+    let required = message(&question, &ValidationError::Required, LANG);
     let error = el.query_selector("#sessions-error").unwrap().expect("inline error");
-    assert!(error.text_content().unwrap().contains("6 or less"), "{}", error.text_content().unwrap());
+    assert!(error.text_content().unwrap().contains(&required), "{:?} lacks {required:?}", error.text_content());
     assert_eq!(input.get_attribute("aria-invalid").as_deref(), Some("true"));
     assert!(input.get_attribute("aria-describedby").unwrap().contains("sessions-error"));
 }
@@ -191,4 +204,119 @@ async fn a_number_field_shows_exactly_what_was_typed() {
     type_keys(&el, &sessions, "05").await;
     assert_eq!(sessions.unchecked_ref::<web_sys::HtmlInputElement>().value(), "05");
     assert_eq!(state.answer("sessions"), Some(survey_core::Answer::Number(5.0)));
+}
+
+// ------------------------------------------------------------ random ids --
+
+fn crypto() -> web_sys::Crypto {
+    web_sys::window().unwrap().crypto().unwrap()
+}
+
+/// Runs `body` with `crypto.<method>` replaced by a function that throws
+/// (what a browser without strong randomness, or a broken shim, does), then
+/// puts the real one back.
+fn with_throwing(methods: &[&str], body: impl FnOnce()) {
+    let throwing = js_sys::Function::new_no_args("throw new Error('no strong randomness here')");
+    for m in methods {
+        js_sys::Reflect::set(&crypto(), &(*m).into(), &throwing).unwrap();
+    }
+    body();
+    for m in methods {
+        js_sys::Reflect::delete_property(&crypto(), &(*m).into()).unwrap();
+    }
+}
+
+#[wasm_bindgen_test]
+fn submission_ids_are_random_lower_case_uuid_v4() {
+    let ids: Vec<String> = (0..50).map(|_| browser::uuid_v4().expect("Chromium has crypto.randomUUID")).collect();
+    for id in &ids {
+        assert!(is_uuid_v4(id), "{id}");
+        assert_eq!(id, &id.to_ascii_lowercase(), "{id}");
+    }
+    let distinct: std::collections::BTreeSet<_> = ids.iter().collect();
+    assert_eq!(distinct.len(), ids.len());
+    // Without randomUUID (plain http), getRandomValues, still a CSPRNG.
+    with_throwing(&["randomUUID"], || {
+        let a = browser::uuid_v4().expect("getRandomValues still works");
+        let b = browser::uuid_v4().unwrap();
+        assert!(is_uuid_v4(&a) && a != b && a != "00000000-0000-4000-8000-000000000000", "{a} {b}");
+    });
+}
+
+#[wasm_bindgen_test]
+fn without_strong_randomness_there_is_an_error_not_a_made_up_id() {
+    with_throwing(&["randomUUID", "getRandomValues"], || {
+        assert_eq!(browser::uuid_v4(), Err(browser::NoRandomness));
+    });
+    // A getRandomValues that writes nothing: an all-zero id is refused too.
+    let noop = js_sys::Function::new_with_args("a", "return a");
+    js_sys::Reflect::set(&crypto(), &"getRandomValues".into(), &noop).unwrap();
+    with_throwing(&["randomUUID"], || assert_eq!(browser::uuid_v4(), Err(browser::NoRandomness)));
+    js_sys::Reflect::delete_property(&crypto(), &"getRandomValues".into()).unwrap();
+    // No `crypto` at all.
+    let window: js_sys::Object = web_sys::window().unwrap().into();
+    let own = js_sys::Object::get_own_property_descriptor(&window, &"crypto".into());
+    let gone = js_sys::Object::new();
+    js_sys::Reflect::set(&gone, &"value".into(), &JsValue::UNDEFINED).unwrap();
+    js_sys::Reflect::set(&gone, &"configurable".into(), &true.into()).unwrap();
+    js_sys::Object::define_property(&window, &"crypto".into(), &gone);
+    let without = browser::uuid_v4();
+    if own.is_undefined() {
+        js_sys::Reflect::delete_property(&window, &"crypto".into()).unwrap();
+    } else {
+        js_sys::Object::define_property(&window, &"crypto".into(), &own.unchecked_into());
+    }
+    assert_eq!(without, Err(browser::NoRandomness));
+    assert!(browser::uuid_v4().is_ok(), "crypto is back");
+}
+
+// ------------------------------------------------- URLs from outside --
+
+fn origin() -> String {
+    web_sys::window().unwrap().location().origin().unwrap()
+}
+
+#[wasm_bindgen_test]
+fn a_questionnaire_path_is_used_only_when_the_browser_resolves_it_to_this_origin() {
+    assert_eq!(load::same_origin_url("questionnaires/q.json"), Some(format!("{}/questionnaires/q.json", origin())));
+    assert_eq!(load::same_origin_url("/q.json?v=2"), Some(format!("{}/q.json?v=2", origin())));
+    for c in ['\t', '\n', '\r'] {
+        // The browser itself reads these as another host: the rule is needed.
+        let sneaky = format!("/{c}/evil.example/q.json");
+        let parsed = web_sys::Url::new_with_base(&sneaky, &origin()).unwrap();
+        assert_eq!(parsed.host(), "evil.example", "the URL parser drops {c:?}");
+        assert_eq!(load::same_origin_url(&sneaky), None, "{sneaky:?}");
+        assert_eq!(load::same_origin_url(&format!("{c}//evil.example/q.json")), None);
+    }
+    for bad in ["//evil.example/q.json", "/\\evil.example/q.json", "https://evil.example/q.json", "javascript:alert(1)", " /q.json", ""] {
+        assert_eq!(load::same_origin_url(bad), None, "{bad:?}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn endpoints_and_embed_origins_are_checked_with_the_browser_url_parser() {
+    assert!(load::endpoint_allowed("/api/submissions"));
+    assert!(load::endpoint_allowed("https://forms.example.ac.uk/balint"));
+    assert!(load::endpoint_allowed("http://127.0.0.1:8080/api/submissions"));
+    for bad in [
+        "/\t/evil.example/api",
+        "/\n/evil.example/api",
+        "http://evil.example/api",
+        "https://user@evil.example/api",
+        "http://localhost\t.evil.example/api",
+        "//evil.example/api",
+    ] {
+        assert!(!load::endpoint_allowed(bad), "{bad:?}");
+    }
+    assert!(load::is_browser_origin("https://moodle.example.ac.uk"));
+    assert!(load::is_browser_origin("http://127.0.0.1:8080"));
+    // Not as a browser writes an origin, so never equal to `event.origin`.
+    for bad in [
+        "https://Moodle.example.ac.uk",
+        "https://moodle.example.ac.uk:443",
+        "https://moodle.example.ac.uk\t",
+        "https://moodle.example.ac.uk/",
+    ] {
+        assert!(!load::is_browser_origin(bad), "{bad:?}");
+    }
 }

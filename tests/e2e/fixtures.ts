@@ -40,6 +40,11 @@ export class Survey {
   /** Forgets every draft and outbox entry, then reloads. */
   async clearStorage() {
     await this.page.evaluate(() => localStorage.clear());
+    // Drafts have a crash-safe copy in IndexedDB too (src/storage.rs Mirror).
+    await this.page.evaluate(() => new Promise(done => {
+      const req = indexedDB.deleteDatabase('cohort-survey');
+      req.onsuccess = req.onerror = done;
+    }));
     await this.page.reload();
     await expect(this.page.locator('.progress')).toBeVisible();
   }

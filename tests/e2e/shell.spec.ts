@@ -215,9 +215,12 @@ test.describe('content security policy', () => {
 
 // ---------------------------------------------------------------- embedding --
 
-/** A tiny web server on another origin (127.0.0.1, random port). */
+/** A tiny web server on another origin (127.0.0.1, random port). `hits`
+ *  lists every path it was asked for. */
 async function serve(pages: Record<string, (origin: string) => string>) {
+  const hits: string[] = [];
   const server = http.createServer((req, res) => {
+    hits.push(req.url ?? '');
     const page = pages[new URL(req.url ?? '/', 'http://x').pathname];
     if (!page) {
       res.writeHead(404).end();
@@ -230,13 +233,14 @@ async function serve(pages: Record<string, (origin: string) => string>) {
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     origin,
+    hits,
     close: () => new Promise<void>(resolve => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
 }
 
 /** A school's page with the documented snippet. It records the events
  *  embed.js re-dispatches, and every raw message that reaches the window. */
-const hostPage = (app: string) => () => `<!DOCTYPE html>
+const hostPage = (app: string, questionnaire = 'questionnaires/balint-end-of-cohort.json') => () => `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Medical school: Balint groups</title>
 <script>
   window.__events = [];
@@ -248,7 +252,7 @@ const hostPage = (app: string) => () => `<!DOCTYPE html>
   addEventListener('message', e => window.__messages.push({ origin: e.origin, data: e.data }));
 </script></head>
 <body><h1>Balint groups</h1><p>Please tell us how the year went.</p>
-<script id="embed" src="${app}/embed.js" data-questionnaire="questionnaires/balint-end-of-cohort.json" async></script>
+<script id="embed" src="${app}/embed.js" data-questionnaire="${questionnaire}" async></script>
 <p>Thank you.</p></body></html>`;
 
 /** Posts forged app messages to the parent: what a foreign frame could try. */
@@ -256,11 +260,6 @@ const forgedFrame = (height: number) => `<!DOCTYPE html><html lang="en"><head><t
   parent.postMessage({ source: 'cohort-survey', type: 'resize', height: ${height} }, '*');
   parent.postMessage({ source: 'cohort-survey', type: 'submitted', detail: 'forged' }, '*');
 </script></body></html>`;
-
-/** Whether the app already tells its parent page anything (the lead wires
- *  pwa::post_to_parent("ready") and pwa::watch_height into the app). */
-const appTalksToParent = fs.readdirSync('src').filter(f => f.endsWith('.rs') && f !== 'pwa.rs')
-  .some(f => /post_to_parent\s*\(/.test(fs.readFileSync(`src/${f}`, 'utf8')));
 
 test.describe('embedding with embed.js', () => {
   // The worker is not what these tests are about, and a worker in the frame
@@ -346,11 +345,36 @@ test.describe('embedding with embed.js', () => {
       .not.toContain('cohort-survey:submitted');
   });
 
-  test.describe('app side (needs the lead\'s wiring)', () => {
-    // FIXME until the app calls pwa::post_to_parent(&embed_origins, "ready", None)
-    // and pwa::watch_height(embed_origins) once it has loaded config.json.
-    test.fixme(!appTalksToParent, 'the app does not call pwa::post_to_parent / watch_height yet');
+  test('embed.js refuses a data-questionnaire with a control character or on another origin, and loads nothing', async ({ survey, page, baseURL }) => {
+    await allowHost(page, baseURL!);
+    const foreign: string[] = [];
+    const fromApp: string[] = [];
+    page.on('request', r => {
+      const url = new URL(r.url());
+      if (url.hostname === 'evil.example') foreign.push(r.url());
+      if (url.origin === baseURL) fromApp.push(url.pathname);
+    });
+    // As HTML character references: TAB, LF, CR; then two plainly foreign ones.
+    const bad = ['/&#9;/evil.example/q.json', '/&#10;/evil.example/q.json', '/&#13;/evil.example/q.json',
+      '//evil.example/q.json', 'https://evil.example/q.json'];
+    const pages: Record<string, () => string> = {};
+    bad.forEach((q, i) => { pages[`/bad-${i}`] = hostPage(baseURL!, q); });
+    const school = await serve(pages);
+    try {
+      for (let i = 0; i < bad.length; i++) {
+        await page.goto(`${school.origin}/bad-${i}`);
+        await expect(page.locator('.cohort-survey-refused'), bad[i]).toContainText('The questionnaire cannot be shown here');
+        await expect(page.locator('iframe.cohort-survey-frame'), bad[i]).toHaveCount(0);
+      }
+      // Nothing was asked of the app beyond embed.js, nor of the other host.
+      expect(foreign).toEqual([]);
+      expect([...new Set(fromApp)]).toEqual(['/embed.js']);
+    } finally {
+      await school.close();
+    }
+  });
 
+  test.describe('app side', () => {
     test('the host hears ready, and the frame is always exactly as tall as the questionnaire', async ({ survey, page, baseURL }) => {
       await allowHost(page, baseURL!);
       await page.goto(host.origin + '/');
@@ -400,8 +424,19 @@ test.describe('embedding with embed.js', () => {
       const iframe = page.locator('iframe.cohort-survey-frame');
       await expect(page.frameLocator('iframe.cohort-survey-frame').locator('.progress')).toHaveText('Section 1 of 6');
       const initial = await iframe.evaluate(el => el.getBoundingClientRect().height);
-      await page.waitForTimeout(500);
-      expect(await page.evaluate(app => (window as any).__messages.filter((m: any) => m.origin === app), baseURL!)).toEqual([]);
+      // Make the app taller (it would post 'resize' if allowed), let two frames
+      // render (ResizeObserver reports then), then post a marker from the
+      // frame itself: messages between two windows arrive in order, so once
+      // the marker is here anything the app had posted would be here too.
+      const frame = page.frame({ url: u => u.origin === baseURL })!;
+      await page.frameLocator('iframe.cohort-survey-frame').getByRole('button', { name: 'Next' }).click();
+      await expect(page.frameLocator('iframe.cohort-survey-frame').locator('.error-summary')).toBeVisible();
+      await frame.evaluate(async host => {
+        for (let i = 0; i < 2; i++) await new Promise(requestAnimationFrame);
+        parent.postMessage({ marker: 'end-of-test' }, host);
+      }, host.origin);
+      await expect.poll(() => page.evaluate(() => (window as any).__messages.some((m: any) => m.data?.marker === 'end-of-test'))).toBe(true);
+      expect(await page.evaluate(app => (window as any).__messages.filter((m: any) => m.origin === app && !m.data?.marker), baseURL!)).toEqual([]);
       expect(await page.evaluate(() => (window as any).__events)).toEqual([]);
       expect(await iframe.evaluate(el => el.getBoundingClientRect().height)).toBe(initial);
     });

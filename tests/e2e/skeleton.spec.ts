@@ -41,11 +41,13 @@ test('the check page lists the answers given and links back to change them', asy
   await survey.open();
   await survey.completeToCheckPage({ valued: 'The honesty of the group.' });
   const summary = page.locator('main');
+  /** The answer shown for the question whose text matches `question`. */
+  const answer = (question: RegExp) => page.locator('.summary-row').filter({ hasText: question }).locator('.summary-answer');
   await expect(summary).toContainText('Wednesday lunchtime');
-  await expect(summary).toContainText('5');
+  await expect(answer(/How many of the 6 sessions did you attend/)).toHaveText('5');
   await expect(summary).toContainText('Positive');
   await expect(summary).toContainText('The group felt like a safe place to share difficult experiences.: Agree');
-  await expect(summary).toContainText('9');
+  await expect(answer(/recommend Balint groups/)).toHaveText('9');
   await expect(summary).toContainText('The honesty of the group.');
   await expect(summary).toContainText('Yes');
   // Change goes back to the right page with the field focused.
@@ -66,6 +68,29 @@ test('a broken questionnaire file shows the friendly error page', async ({ surve
   await survey.expectNoAxeViolations();
   await survey.screenshot('error-page');
 });
+
+// The URL parser drops TAB, LF and CR anywhere in a URL (WHATWG URL standard),
+// so "/<TAB>/evil.example/q.json" would be fetched as //evil.example/q.json.
+for (const [name, escaped] of [['TAB', '%09'], ['LF', '%0A'], ['CR', '%0D']]) {
+  test(`?questionnaire=/${name}/another-host/q.json shows the error page and requests nothing from that host`, async ({ survey, page, baseURL }) => {
+    // A school serving the files without a CSP: the app's own check is all there is.
+    await page.route(url => url.origin === baseURL && url.pathname === '/', async route => {
+      const response = await route.fetch();
+      const { 'content-security-policy': _, ...headers } = response.headers();
+      await route.fulfill({ response, headers });
+    });
+    const foreign: string[] = [];
+    page.on('request', r => { if (new URL(r.url()).origin !== baseURL) foreign.push(r.url()); });
+    // Were it fetched, the other host would happily serve a questionnaire.
+    await page.route('http://evil.example/**', route => route.fulfill({ status: 200, contentType: 'application/json',
+      headers: { 'access-control-allow-origin': '*' }, body: JSON.stringify({ ...questionnaire, title: 'Not from your school' }) }));
+    await survey.open(`?questionnaire=/${escaped}/evil.example/q.json`);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sorry, the questionnaire cannot be opened');
+    await page.getByText('Technical details for the programme team').click();
+    await expect(page.locator('.technical')).toContainText('is not a file on this site');
+    expect(foreign).toEqual([]);
+  });
+}
 
 test('a missing questionnaire file shows the error page too', async ({ survey, page }) => {
   await page.route('**/questionnaires/balint-end-of-cohort.json', route => route.fulfill({ status: 404, body: 'gone' }));
@@ -150,7 +175,7 @@ test('tap targets are at least 44 px and inputs use 16 px text', async ({ survey
   expect(parseFloat(size)).toBeGreaterThanOrEqual(16);
 });
 
-test('Send is refused while anything shown is missing; the check page links straight to it', async ({ survey, page }) => {
+test('Send is refused while anything shown is missing; the check page links straight to it', async ({ survey, page, baseURL }) => {
   // A draft restored on the check page with the consent and recommend answers
   // missing (e.g. after a questionnaire update).
   await survey.open();
@@ -168,6 +193,6 @@ test('Send is refused while anything shown is missing; the check page links stra
   await summary.getByRole('link', { name: /Select the box/ }).click();
   await expect(survey.heading()).toHaveText('Before you send');
   await expect(page.getByRole('checkbox')).toBeFocused();
-  const r = await fetch('http://127.0.0.1:8181/api/submissions.json', { headers: { Authorization: 'Bearer e2e-export-token' } });
+  const r = await fetch(`${baseURL}/api/submissions.json`, { headers: { Authorization: 'Bearer e2e-export-token' } });
   expect((await r.json()).rows.every((row: any) => row.group !== 'thursday')).toBe(true);
 });

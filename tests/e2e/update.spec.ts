@@ -23,10 +23,17 @@ test('with every server stopped the app opens from cache, is completed into the 
     await survey.completeToCheckPage();
     await page.getByRole('button', { name: 'Send my answers' }).click();
     await expect(page.locator('.send-status')).toContainText('saved on this device');
+    // Every answer the receiver gives to a POST: one send that arrived is one response.
+    const answered: number[] = [];
+    page.on('response', r => {
+      if (r.request().method() === 'POST' && r.url().endsWith('/api/submissions')) answered.push(r.status());
+    });
     await d.start();
     await sendNow(page);
     await expect(page.locator('.send-status')).toHaveText('Your answers have been sent to the programme team.', { timeout: 20_000 });
-    await page.waitForTimeout(3500);
+    // Nothing is left to send (the outbox is empty), so no later send can come.
+    await expect.poll(() => page.evaluate(() => Object.keys(localStorage).filter(k => k.startsWith('cohort-survey:outbox:')).length)).toBe(0);
+    expect(answered).toEqual([201]);
     expect(await d.rows()).toHaveLength(1);
   } finally {
     await d.stop();

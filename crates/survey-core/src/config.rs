@@ -130,13 +130,32 @@ impl Config {
     }
 }
 
-/// A path on the app's own origin: `/x`, `x/y.json`, but not `//host` or `a:b`.
+/// True when `s` holds a control character or white space anywhere.
+///
+/// The WHATWG URL parser, which every browser's `fetch` uses, silently
+/// removes tab, LF and CR from anywhere in a URL and trims leading and
+/// trailing C0 controls and spaces (<https://url.spec.whatwg.org/#concept-basic-url-parser>),
+/// so `/<TAB>/evil.example/q.json` passes a string check for `//` yet is
+/// fetched as `//evil.example/q.json`, another host. No URL this app takes
+/// from outside needs either, so both are refused outright.
+pub fn has_control_or_space(s: &str) -> bool {
+    s.chars().any(|c| c.is_control() || c.is_whitespace())
+}
+
+/// A path on the app's own origin: `/x`, `x/y.json`, but not `//host`, `a:b`,
+/// `/\\host` or anything with a control character or white space in it.
+///
+/// A string check only: the app also resolves the value with the browser's
+/// URL parser and compares origins (`load.rs`), so the two must both agree.
 pub fn is_local_path(s: &str) -> bool {
-    !s.is_empty() && !s.starts_with("//") && !s.contains(':') && !s.contains('\\')
+    !s.is_empty() && !s.starts_with("//") && !s.contains(':') && !s.contains('\\') && !has_control_or_space(s)
 }
 
 /// https anywhere, http only on the loopback host, or a same-origin path.
 pub fn endpoint_ok(url: &str) -> bool {
+    if has_control_or_space(url) {
+        return false;
+    }
     if is_local_path(url) {
         return true;
     }
@@ -162,7 +181,7 @@ fn host_of(rest: &str) -> Option<&str> {
 /// `scheme://host[:port]` with nothing after it.
 pub fn is_origin(s: &str) -> bool {
     let rest = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://"));
-    rest.is_some_and(|r| !r.is_empty() && !r.contains(['/', '?', '#', '@', ' ']))
+    rest.is_some_and(|r| !r.is_empty() && !r.contains(['/', '?', '#', '@', '\\']) && !has_control_or_space(r))
 }
 
 #[cfg(test)]
@@ -193,6 +212,37 @@ mod tests {
             Config::from_json(r#"{"questionnaire":"q.json","endpoint":"http://evil.example/x"}"#),
             Err(ConfigError::InsecureEndpoint(_))
         ));
+    }
+
+    /// Tab, LF and CR are stripped by the browser's URL parser, so each one
+    /// could turn a "local" path into another host; other controls and white
+    /// space are refused too, anywhere in the value.
+    #[test]
+    fn control_characters_and_white_space_are_refused_in_every_outside_url() {
+        for c in ['\t', '\n', '\r', '\0', '\u{1b}', '\u{7f}', '\u{85}', ' ', '\u{a0}', '\u{2028}', '\u{3000}'] {
+            for bad in [format!("/{c}/evil.example/q.json"), format!("{c}//evil.example/q.json"), format!("questionnaires/q.json{c}")] {
+                assert!(has_control_or_space(&bad), "{bad:?}");
+                assert!(!is_local_path(&bad), "{bad:?}");
+                assert!(!endpoint_ok(&bad), "{bad:?}");
+            }
+            assert!(!endpoint_ok(&format!("https://forms.example{c}.ac.uk/x")), "{c:?}");
+            assert!(!endpoint_ok(&format!("http://localhost{c}.evil.example/x")), "{c:?}");
+            assert!(!is_origin(&format!("https://moodle.example.ac.uk{c}")), "{c:?}");
+            assert!(!is_origin(&format!("https://moodle{c}.example.ac.uk")), "{c:?}");
+        }
+        assert!(!is_origin("https://moodle.example.ac.uk\\@evil.example"));
+        // What stays allowed.
+        assert!(is_local_path("questionnaires/balint-end-of-cohort.json"));
+        assert!(is_local_path("/questionnaires/q%20v2.json"));
+        assert!(is_origin("https://moodle.example.ac.uk"));
+        assert!(is_origin("http://127.0.0.1:8080"));
+        // The same rule when the values come in through config.json.
+        assert!(matches!(
+            Config::from_json("{\"questionnaire\":\"/\\t/evil.example/q.json\",\"endpoint\":\"/x\"}"),
+            Err(ConfigError::ForeignQuestionnaire(_))
+        ));
+        assert!(matches!(cfg(r#","allowed_endpoints":["/\n/evil.example/api"]"#), Err(ConfigError::InsecureEndpoint(_))));
+        assert!(matches!(cfg(r#","embed_origins":["https://moodle.example.ac.uk\r"]"#), Err(ConfigError::Origin(_))));
     }
 
     #[test]
