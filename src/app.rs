@@ -73,8 +73,15 @@ fn Loaded(loaded: Loaded) -> impl IntoView {
                 })
             })
         });
-        let item =
-            Item { submission, endpoint: endpoint.clone(), headers: config.headers.clone(), attempts: 0, next_at: 0.0, attention: None };
+        let item = Item {
+            submission,
+            request: config.request_mode(&endpoint),
+            endpoint: endpoint.clone(),
+            headers: config.headers.clone(),
+            attempts: 0,
+            next_at: 0.0,
+            attention: None,
+        };
         let id = item.submission.submission_id.clone();
         // Outbox first; only then is the draft cleared.
         match outbox.add(item) {
@@ -262,7 +269,32 @@ fn OutboxStatus(
             })
             .collect_view()
     };
-    view! { {waiting} {attention} {unreadable} }
+    // The storage lost a waiting response and it could not be written back.
+    let unsaved = move || {
+        let ids = outbox.unsaved.get();
+        outbox
+            .items
+            .get()
+            .into_iter()
+            .filter(|i| ids.contains(&i.submission.submission_id))
+            .map(|i| {
+                let receipt = i.receipt();
+                let json = i.submission.to_json().to_pretty();
+                let text = format!("Your response {receipt} could not be kept on this device: its storage was cleared and cannot be written to now. It will still be sent while this page stays open. Please download it to be safe.");
+                let file = format!("response-{receipt}.json");
+                notice("notice notice-warning outbox-unsaved", "alert", text,
+                    vec![Action::button("Download my response", move || browser::download(&file, &json))])
+            })
+            .collect_view()
+    };
+    let not_persistent = move || {
+        (outbox.not_persistent.get() && pending.get() > 0).then(|| {
+            notice("notice outbox-not-persistent", "status",
+                "Until your answers are sent, they live only on this device, and this browser may clear them to free space. Keep this page's data until they have gone.".into(),
+                vec![Action::dismiss(move || outbox.not_persistent.set(false))])
+        })
+    };
+    view! { {waiting} {unsaved} {not_persistent} {attention} {unreadable} }
 }
 
 /// Quiet notices about saved answers, at the top of the page.
