@@ -299,11 +299,11 @@ impl Outbox {
     /// refuses, sets `not_persistent` (once per device).
     fn check_persistence(&self) {
         let this = *self;
-        let told = self.store.with_value(|s| s.get(TOLD_NOT_PERSISTENT).is_some());
-        let Some(promise) = web_sys::window().and_then(|w| w.navigator().storage().persist().ok()) else { return };
-        if told {
+        if self.store.with_value(|s| s.get(TOLD_NOT_PERSISTENT).is_some()) {
             return;
         }
+        // Asking again is harmless: the browser answers with its decision.
+        let Some(promise) = web_sys::window().and_then(|w| w.navigator().storage().persist().ok()) else { return };
         leptos::task::spawn_local(async move {
             if JsFuture::from(promise).await.ok().and_then(|v| v.as_bool()) == Some(false) {
                 let _ = this.store.with_value(|s| s.set(TOLD_NOT_PERSISTENT, "1"));

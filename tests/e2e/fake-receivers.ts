@@ -67,7 +67,7 @@ export class CountingProxy extends Server {
     else this.send(req, res, body, at, isPost);
   }
   private send(req: http.IncomingMessage, res: http.ServerResponse, body: string, at: number, isPost: boolean) {
-    const up = http.request(this.upstream + req.url, { method: req.method, headers: req.headers }, upRes => {
+    const up = http.request(this.upstream + req.url, { method: req.method, headers: req.headers, agent: false }, upRes => {
       if (isPost) this.posts.push({ at, contentType: String(req.headers['content-type']), body, status: upRes.statusCode });
       res.writeHead(upRes.statusCode!, upRes.headers);
       upRes.pipe(res);

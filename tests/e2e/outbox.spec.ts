@@ -15,11 +15,27 @@ async function fault(status: number, count: number, base = BASE_URL, retry_after
   expect(r.ok).toBeTruthy();
 }
 
-/** The app opened through a counting proxy in front of the main receiver
- *  (same origin, so its config's endpoint goes through the proxy too). */
-async function openProxied(survey: Survey, proxy: CountingProxy) {
-  await survey.page.goto(`${proxy.url}/`);
-  await expect(survey.page.locator('.progress')).toBeVisible();
+/** The app opened through a counting proxy in front of `upstream` (same
+ *  origin, so its config's endpoint goes through the proxy too) for `body`. */
+async function proxied(survey: Survey, n: number, upstream: string, body: (proxy: CountingProxy) => Promise<void>) {
+  const proxy = new CountingProxy(port(n), upstream);
+  await proxy.start();
+  try {
+    await survey.page.goto(`${proxy.url}/`);
+    await expect(survey.page.locator('.progress')).toBeVisible();
+    await body(proxy);
+  } finally {
+    await proxy.stop();
+  }
+}
+
+/** Answers everything and presses Send with no network: the response waits. */
+async function queueOffline(survey: Survey, context: import('@playwright/test').BrowserContext) {
+  await survey.completeToCheckPage();
+  await context.setOffline(true);
+  await survey.page.getByRole('button', { name: 'Send my answers' }).click();
+  await expect(survey.page.locator('.outbox')).toContainText('1 response waiting to send');
+  await triedOnce(survey.page); // it tried, failed, and kept it
 }
 
 /** Waits until the stored item has failed at least once (the app tried). */
@@ -71,30 +87,28 @@ test('a receiver that is down, then started again, gets the response exactly onc
   // for real, behind a proxy that counts the POSTs reaching it (the page is
   // opened through the proxy, so the endpoint is same-origin).
   const d = new Deployment(port(2));
-  const proxy = new CountingProxy(port(20), d.url);
   await d.start();
-  await proxy.start();
   try {
-    await openProxied(survey, proxy);
-    await survey.completeToCheckPage();
-    await d.stop();
-    await page.getByRole('button', { name: 'Send my answers' }).click();
-    await expect(page.locator('.outbox')).toContainText('1 response waiting to send');
-    await triedOnce(page);
-    await d.start();
-    await sendNow(page);
-    await sent(page);
-    await outboxIdle(page); // nothing waits and no send is under way: nothing more can go
-    expect(proxy.posts.map(p => p.status)).toEqual([201]);
-    expect(await d.rows()).toHaveLength(1);
+    await proxied(survey, 20, d.url, async proxy => {
+      await survey.completeToCheckPage();
+      await d.stop();
+      await page.getByRole('button', { name: 'Send my answers' }).click();
+      await expect(page.locator('.outbox')).toContainText('1 response waiting to send');
+      await triedOnce(page);
+      await d.start();
+      await sendNow(page);
+      await sent(page);
+      await outboxIdle(page); // nothing waits and no send is under way: nothing more can go
+      expect(proxy.posts.map(p => p.status)).toEqual([201]);
+      expect(await d.rows()).toHaveLength(1);
+    });
   } finally {
-    await proxy.stop();
     await d.stop();
   }
 });
 
 test('an endpoint on another origin gets the response through a CORS preflight, and only if it allows the app', async ({ survey, page }) => {
-  // The app on :8183, its answers going to a separate endpoint on :8184
+  // The app on one port, its answers going to a separate endpoint on another
   // (another origin), which the app's CSP lets it reach.
   const endpoint = `http://127.0.0.1:${port(3)}/api/submissions`;
   const csp = `default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self' http://127.0.0.1:${port(3)}; manifest-src 'self'; worker-src 'self'; frame-ancestors 'self'; base-uri 'none'; form-action 'none'; object-src 'none'`;
@@ -182,15 +196,9 @@ test('the same outbox open in two tabs sends one POST', async ({ survey, page, c
   // Counted in POSTs at the receiver: it de-duplicates, so rows would hide a
   // second send. The proxy holds each POST back a few seconds, so without
   // the lock the second tab would send while the first one's is under way.
-  const proxy = new CountingProxy(port(21), BASE_URL);
-  await proxy.start();
-  try {
-    const before = (await rows()).length;
-    await openProxied(survey, proxy);
-    await survey.completeToCheckPage();
-    await context.setOffline(true);
-    await page.getByRole('button', { name: 'Send my answers' }).click();
-    await expect(page.locator('.outbox')).toBeVisible();
+  const before = (await rows()).length;
+  await proxied(survey, 21, BASE_URL, async proxy => {
+    await queueOffline(survey, context);
     proxy.delayMs = 5000;
     await context.setOffline(false); // the first tab starts sending
     const other = await context.newPage();
@@ -202,9 +210,7 @@ test('the same outbox open in two tabs sends one POST', async ({ survey, page, c
     expect(proxy.attempts).toBe(1);
     expect(proxy.posts.map(p => p.status)).toEqual([201]);
     expect((await rows()).length).toBe(before + 1);
-  } finally {
-    await proxy.stop();
-  }
+  });
 });
 
 test('a double tap on Send makes one submission', async ({ survey, page }) => {
@@ -261,11 +267,8 @@ test('an endpoint URL parameter not in the allow-list is refused', async ({ surv
 test('a send that never gets an answer times out, releases the lock, and the response goes on the next try', async ({ survey, page }) => {
   test.setTimeout(120_000);
   // An endpoint that accepts the POST and never answers (the proxy holds it).
-  const proxy = new CountingProxy(port(22), BASE_URL);
-  await proxy.start();
-  try {
-    const before = (await rows()).length;
-    await openProxied(survey, proxy);
+  const before = (await rows()).length;
+  await proxied(survey, 22, BASE_URL, async proxy => {
     await survey.completeToCheckPage();
     proxy.hang = true;
     await page.getByRole('button', { name: 'Send my answers' }).click();
@@ -281,21 +284,13 @@ test('a send that never gets an answer times out, releases the lock, and the res
     await outboxIdle(page);
     expect(proxy.posts.map(p => p.status)).toEqual([201]);
     expect((await rows()).length).toBe(before + 1);
-  } finally {
-    await proxy.stop();
-  }
+  });
 });
 
 test('storage cleared while a response waits: it is written back and still sent exactly once', async ({ survey, page, context }) => {
-  const proxy = new CountingProxy(port(23), BASE_URL);
-  await proxy.start();
-  try {
-    const before = (await rows()).length;
-    await openProxied(survey, proxy);
-    await survey.completeToCheckPage();
-    await context.setOffline(true);
-    await page.getByRole('button', { name: 'Send my answers' }).click();
-    await triedOnce(page);
+  const before = (await rows()).length;
+  await proxied(survey, 23, BASE_URL, async proxy => {
+    await queueOffline(survey, context);
     const id = (await stored(page))[0].submission.submission_id;
     await page.evaluate(() => localStorage.clear()); // an eviction or a clean-up tool
     await expect.poll(async () => (await stored(page)).map(i => i.submission.submission_id)).toEqual([id]);
@@ -305,18 +300,13 @@ test('storage cleared while a response waits: it is written back and still sent 
     await outboxIdle(page);
     expect(proxy.posts.map(p => p.status)).toEqual([201]);
     expect((await rows()).length).toBe(before + 1);
-  } finally {
-    await proxy.stop();
-  }
+  });
 });
 
 test('storage cleared and no longer writable: the student is told, can download the response, and it is still sent', async ({ survey, page, context }) => {
   const before = (await rows()).length;
   await survey.open();
-  await survey.completeToCheckPage();
-  await context.setOffline(true);
-  await page.getByRole('button', { name: 'Send my answers' }).click();
-  await triedOnce(page);
+  await queueOffline(survey, context);
   await page.evaluate(() => {
     localStorage.clear();
     Storage.prototype.setItem = () => { throw new DOMException('full', 'QuotaExceededError'); };
@@ -346,11 +336,7 @@ test('when the browser refuses persistent storage, the student is told once whil
   await expect(notice).toHaveCount(0);
   // Once: another waiting response later does not repeat it.
   await survey.open();
-  await survey.completeToCheckPage();
-  await context.setOffline(true);
-  await page.getByRole('button', { name: 'Send my answers' }).click();
-  await triedOnce(page);
-  await expect(page.locator('.outbox')).toBeVisible();
+  await queueOffline(survey, context);
   await expect(notice).toHaveCount(0);
   await context.setOffline(false);
   await sent(page);
