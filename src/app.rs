@@ -278,12 +278,10 @@ fn OutboxStatus(
             .into_iter()
             .filter(|i| ids.contains(&i.submission.submission_id))
             .map(|i| {
-                let receipt = i.receipt();
                 let json = i.submission.to_json().to_pretty();
-                let text = format!("Your response {receipt} could not be kept on this device: its storage was cleared and cannot be written to now. It will still be sent while this page stays open. Please download it to be safe.");
-                let file = format!("response-{receipt}.json");
-                notice("notice notice-warning outbox-unsaved", "alert", text,
-                    vec![Action::button("Download my response", move || browser::download(&file, &json))])
+                notice("notice notice-warning outbox-unsaved", "alert",
+                    "A response waiting to be sent could not be kept on this device: its storage was cleared and cannot be written to now. It will still be sent while this page stays open. Download a copy for yourself in case the page is closed first.".into(),
+                    vec![Action::button("Download my response", move || browser::download("cohort-survey-response.json", &json))])
             })
             .collect_view()
     };

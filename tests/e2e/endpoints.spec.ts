@@ -92,7 +92,7 @@ test('an Apps-Script-like endpoint answering 200 without confirming the id keeps
     await survey.completeToCheckPage();
     await page.getByRole('button', { name: 'Send my answers' }).click();
     await expect(page.locator('.outbox-attention')).toContainText('answered without confirming this response was stored');
-    await expect(page.locator('.send-status')).toContainText('will be sent automatically');
+    await expect(page.locator('.send-status')).toContainText('could not accept your answers');
     expect(broken.posts).toHaveLength(1);
     await page.reload();
     await expect(page.locator('.outbox-attention')).toHaveCount(1);
