@@ -270,9 +270,11 @@ fn OutboxStatus(
             .collect_view()
     };
     // The storage lost a waiting response and it could not be written back.
-    let unsaved = move || {
+    // The storage lost a waiting response and it could not be written back;
+    // or the browser refused persistent storage (said once per device).
+    let storage = move || {
         let ids = outbox.unsaved.get();
-        outbox
+        let mut notices: Vec<_> = outbox
             .items
             .get()
             .into_iter()
@@ -283,16 +285,15 @@ fn OutboxStatus(
                     "A response waiting to be sent could not be kept on this device: its storage was cleared and cannot be written to now. It will still be sent while this page stays open. Download a copy for yourself in case the page is closed first.".into(),
                     vec![Action::button("Download my response", move || browser::download("cohort-survey-response.json", &json))])
             })
-            .collect_view()
-    };
-    let not_persistent = move || {
-        (outbox.not_persistent.get() && pending.get() > 0).then(|| {
-            notice("notice outbox-not-persistent", "status",
+            .collect();
+        if outbox.not_persistent.get() && pending.get() > 0 {
+            notices.push(notice("notice outbox-not-persistent", "status",
                 "Until your answers are sent, they live only on this device, and this browser may clear them to free space. Keep this page's data until they have gone.".into(),
-                vec![Action::dismiss(move || outbox.not_persistent.set(false))])
-        })
+                vec![Action::dismiss(move || outbox.not_persistent.set(false))]));
+        }
+        notices.collect_view()
     };
-    view! { {waiting} {unsaved} {not_persistent} {attention} {unreadable} }
+    view! { {waiting} {storage} {attention} {unreadable} }
 }
 
 /// Quiet notices about saved answers, at the top of the page.

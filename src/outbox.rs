@@ -118,6 +118,7 @@ pub struct Outbox {
     /// once per device, plainly.
     pub not_persistent: RwSignal<bool>,
     sending: StoredValue<bool>,
+    asked_persist: StoredValue<bool>,
     /// Called with the submission id when one is delivered.
     on_synced: StoredValue<Option<Callback<String>>>,
 }
@@ -134,6 +135,7 @@ impl Outbox {
             unsaved: RwSignal::new(Vec::new()),
             not_persistent: RwSignal::new(false),
             sending: StoredValue::new(false),
+            asked_persist: StoredValue::new(false),
             on_synced: StoredValue::new(None),
         };
         ob.refresh();
@@ -228,6 +230,11 @@ impl Outbox {
     pub fn flush(&self, now_all: bool) {
         if self.sending.get_value() {
             return;
+        }
+        // Once something waits, whether it survives a browser clean-up matters.
+        if !self.asked_persist.get_value() && self.items.with_untracked(|v| !v.is_empty()) {
+            self.asked_persist.set_value(true);
+            self.check_persistence();
         }
         let this = *self;
         let job = move || async move {
@@ -429,14 +436,6 @@ fn release(store: &StoredValue<Store, LocalStorage>) {
 pub fn use_outbox(store: Store) -> Outbox {
     let outbox = Outbox::load(store);
     outbox.flush(false);
-    // Once something waits, whether it survives a browser clean-up matters.
-    let asked = StoredValue::new(false);
-    Effect::new(move |_| {
-        if outbox.pending() > 0 && !asked.get_value() {
-            asked.set_value(true);
-            outbox.check_persistence();
-        }
-    });
     let online = window_event_listener(leptos::ev::online, move |_| outbox.flush(true));
     let visible = window_event_listener(leptos::ev::visibilitychange, move |_| {
         if document().visibility_state() == web_sys::VisibilityState::Visible {
