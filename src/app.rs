@@ -286,7 +286,7 @@ fn OutboxStatus(
                     vec![Action::button("Download my response", move || browser::download("cohort-survey-response.json", &json))])
             })
             .collect();
-        if outbox.not_persistent.get() && pending.get() > 0 {
+        if outbox.not_persistent.get() && outbox.pending() > 0 {
             notices.push(notice("notice outbox-not-persistent", "status",
                 "Until your answers are sent, they live only on this device, and this browser may clear them to free space. Keep this page's data until they have gone.".into(),
                 vec![Action::dismiss(move || outbox.not_persistent.set(false))]));

@@ -45,7 +45,7 @@ for (const kind of kinds) {
       await openAt(survey, kind.hook.url + kind.path, kind.request);
       await context.setOffline(true);
       await page.getByRole('button', { name: 'Send my answers' }).click();
-      await expect(page.locator('.outbox')).toContainText('1 response waiting to send');
+      await expect(page.locator('.send-status')).toContainText('saved on this device');
       expect(kind.hook.posts).toHaveLength(0);
       await context.setOffline(false);
       await sent(survey);
@@ -91,8 +91,8 @@ test('an Apps-Script-like endpoint answering 200 without confirming the id keeps
     await page.goto(`${local.url}/`);
     await survey.completeToCheckPage();
     await page.getByRole('button', { name: 'Send my answers' }).click();
-    await expect(page.locator('.outbox-attention')).toContainText('answered without confirming this response was stored');
     await expect(page.locator('.send-status')).toContainText('could not accept your answers');
+    await expect(page.locator('details.for-it .technical')).toContainText('answered without confirming this response was stored');
     expect(broken.posts).toHaveLength(1);
     await page.reload();
     await expect(page.locator('.outbox-attention')).toHaveCount(1);

@@ -34,7 +34,7 @@ async function queueOffline(survey: Survey, context: import('@playwright/test').
   await survey.completeToCheckPage();
   await context.setOffline(true);
   await survey.page.getByRole('button', { name: 'Send my answers' }).click();
-  await expect(survey.page.locator('.outbox')).toContainText('1 response waiting to send');
+  await expect(survey.page.locator('.send-status')).toContainText('saved on this device');
   await triedOnce(survey.page); // it tried, failed, and kept it
 }
 
@@ -93,7 +93,7 @@ test('a receiver that is down, then started again, gets the response exactly onc
       await survey.completeToCheckPage();
       await d.stop();
       await page.getByRole('button', { name: 'Send my answers' }).click();
-      await expect(page.locator('.outbox')).toContainText('1 response waiting to send');
+      await expect(page.locator('.send-status')).toContainText('saved on this device');
       await triedOnce(page);
       await d.start();
       await sendNow(page);
@@ -127,7 +127,7 @@ test('an endpoint on another origin gets the response through a CORS preflight, 
         expect(await target.rows()).toHaveLength(1);
       } else {
         // The preflight is refused, so the browser never sends it: kept, waiting.
-        await expect(page.locator('.outbox')).toContainText('1 response waiting to send');
+        await expect(page.locator('.send-status')).toContainText('saved on this device');
         await triedOnce(page);
         expect(await target.rows()).toHaveLength(0);
       }
@@ -278,7 +278,7 @@ test('a send that never gets an answer times out, releases the lock, and the res
     await expect.poll(() => proxy.aborted, { timeout: 40_000 }).toBeGreaterThanOrEqual(1);
     await expect.poll(async () => ({ held: await lockHeld(page), queued: (await stored(page)).map(i => i.attempts >= 1) }),
       { timeout: 40_000, intervals: [100] }).toEqual({ held: false, queued: [true] });
-    await expect(page.locator('.outbox')).toContainText('1 response waiting to send');
+    await expect(page.locator('.send-status')).toContainText('saved on this device');
     proxy.hang = false; // the endpoint is healthy again
     await sent(page);
     await outboxIdle(page);
@@ -294,7 +294,7 @@ test('storage cleared while a response waits: it is written back and still sent 
     const id = (await stored(page))[0].submission.submission_id;
     await page.evaluate(() => localStorage.clear()); // an eviction or a clean-up tool
     await expect.poll(async () => (await stored(page)).map(i => i.submission.submission_id)).toEqual([id]);
-    await expect(page.locator('.outbox')).toContainText('1 response waiting to send');
+    await expect(page.locator('.send-status')).toContainText('saved on this device');
     await context.setOffline(false);
     await sent(page);
     await outboxIdle(page);
