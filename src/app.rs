@@ -72,8 +72,15 @@ fn Loaded(loaded: Loaded) -> impl IntoView {
                 state.answers.with_untracked(|a| build_submission(q, a, d, id, period(config.period, js_sys::Date::now()), APP_VERSION))
             })
         });
-        let item =
-            Item { submission, endpoint: endpoint.clone(), headers: config.headers.clone(), attempts: 0, next_at: 0.0, attention: None };
+        let item = Item {
+            submission,
+            request: config.request_mode(&endpoint),
+            endpoint: endpoint.clone(),
+            headers: config.headers.clone(),
+            attempts: 0,
+            next_at: 0.0,
+            attention: None,
+        };
         let id = item.submission.submission_id.clone();
         // Outbox first; only then is the draft cleared.
         match outbox.add(item) {
@@ -261,7 +268,31 @@ fn OutboxStatus(
             })
             .collect_view()
     };
-    view! { {waiting} {attention} {unreadable} }
+    // The storage lost a waiting response and it could not be written back.
+    // The storage lost a waiting response and it could not be written back;
+    // or the browser refused persistent storage (said once per device).
+    let storage = move || {
+        let ids = outbox.unsaved.get();
+        let mut notices: Vec<_> = outbox
+            .items
+            .get()
+            .into_iter()
+            .filter(|i| ids.contains(&i.submission.submission_id))
+            .map(|i| {
+                let json = i.submission.to_json().to_pretty();
+                notice("notice notice-warning outbox-unsaved", "alert",
+                    "A response waiting to be sent could not be kept on this device: its storage was cleared and cannot be written to now. It will still be sent while this page stays open. Download a copy for yourself in case the page is closed first.".into(),
+                    vec![Action::button("Download my response", move || browser::download("cohort-survey-response.json", &json))])
+            })
+            .collect();
+        if outbox.not_persistent.get() && outbox.pending() > 0 {
+            notices.push(notice("notice outbox-not-persistent", "status",
+                "Until your answers are sent, they live only on this device, and this browser may clear them to free space. Keep this page's data until they have gone.".into(),
+                vec![Action::dismiss(move || outbox.not_persistent.set(false))]));
+        }
+        notices.collect_view()
+    };
+    view! { {waiting} {storage} {attention} {unreadable} }
 }
 
 /// Quiet notices about saved answers, at the top of the page.

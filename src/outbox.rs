@@ -4,26 +4,44 @@
 //! Each response has its own key (`cohort-survey:outbox:<id>`), so a broken
 //! entry cannot take others with it and two tabs never rewrite one list. The
 //! receiver de-duplicates by submission id, which makes retries exactly-once.
+//!
+//! A delivered item leaves a small marker (`cohort-survey:delivered:<id>`),
+//! so a tab can tell "another tab sent it" from "the storage lost it" (a
+//! browser eviction, a cleanup tool): the first is dropped, the second is
+//! written back from memory and still sent.
 
 use crate::storage::{Store, StoreError};
 use leptos::prelude::*;
 use std::collections::BTreeMap;
 use std::time::Duration;
+use survey_core::config::RequestMode;
 use survey_core::json::{self, obj, Fields, Json, Shape};
-use survey_core::retry::{Outcome, RetryPolicy};
+use survey_core::retry::{Answer, Outcome, RetryPolicy};
 use survey_core::Submission;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 const KEY_PREFIX: &str = "cohort-survey:outbox:";
+/// Marks an id delivered (value: when, ms), so other tabs drop their copy
+/// rather than write it back. Pruned after [`DELIVERED_KEEP_MS`].
+const DELIVERED_PREFIX: &str = "cohort-survey:delivered:";
+const DELIVERED_KEEP_MS: f64 = 30.0 * 86_400_000.0;
+/// Set once the student has been told that storage is not persistent.
+const TOLD_NOT_PERSISTENT: &str = "cohort-survey:told-not-persistent";
 /// How often pending items are looked at while any wait.
 const TICK: Duration = Duration::from_secs(3);
+/// A send that has not finished by then is aborted and retried like a
+/// network failure, so a hung endpoint never holds the outbox lock. Far above
+/// a healthy endpoint's answer (an Apps Script web app takes 1-3 s).
+pub const SEND_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// One response waiting to be sent (or needing attention).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Item {
     pub submission: Submission,
     pub endpoint: String,
+    /// How to send to `endpoint` (config.json's mode for it when submitted).
+    pub request: RequestMode,
     pub headers: BTreeMap<String, String>,
     pub attempts: u32,
     /// Not before this time (ms since epoch); stays on the device.
@@ -40,6 +58,8 @@ impl Item {
         Ok(Item {
             submission: f.req_with("submission", Submission::read)?,
             endpoint: f.req_with("endpoint", Json::str)?,
+            // Items stored before modes existed were all JSON.
+            request: f.opt_with("request", RequestMode::from_json)?.unwrap_or_default(),
             headers: survey_core::answers::map_of(f.opt_with("headers", Json::string_map)?.unwrap_or_default()),
             attempts: f.req_with("attempts", Json::u32)?,
             next_at: f.req_with("next_at", Json::f64)?,
@@ -55,6 +75,7 @@ impl Item {
         obj([
             ("submission", self.submission.to_json()),
             ("endpoint", self.endpoint.as_str().into()),
+            ("request", self.request.as_str().into()),
             ("headers", Json::Obj(self.headers.iter().map(|(k, v)| (k.clone(), v.as_str().into())).collect())),
             ("attempts", Json::Num(f64::from(self.attempts))),
             ("next_at", Json::Num(self.next_at)),
@@ -90,7 +111,14 @@ pub struct Outbox {
     pub unreadable: RwSignal<Vec<String>>,
     /// Receipts sent during this visit.
     pub sent: RwSignal<Vec<String>>,
+    /// Ids of waiting items the storage lost and that could not be written
+    /// back: they live only in this page now (still sent while it is open).
+    pub unsaved: RwSignal<Vec<String>>,
+    /// The browser refused persistent storage while a response waits: shown
+    /// once per device, plainly.
+    pub not_persistent: RwSignal<bool>,
     sending: StoredValue<bool>,
+    asked_persist: StoredValue<bool>,
     /// Called with the submission id when one is delivered.
     on_synced: StoredValue<Option<Callback<String>>>,
 }
@@ -104,7 +132,10 @@ impl Outbox {
             items: RwSignal::new(Vec::new()),
             unreadable: RwSignal::new(Vec::new()),
             sent: RwSignal::new(Vec::new()),
+            unsaved: RwSignal::new(Vec::new()),
+            not_persistent: RwSignal::new(false),
             sending: StoredValue::new(false),
+            asked_persist: StoredValue::new(false),
             on_synced: StoredValue::new(None),
         };
         ob.refresh();
@@ -115,8 +146,12 @@ impl Outbox {
         self.on_synced.set_value(Some(cb));
     }
 
+    /// Re-reads the stored items. An item this page holds that the storage
+    /// lost (and no tab delivered) is written back; if that fails it stays in
+    /// memory, is still sent, and is listed in `unsaved`.
     fn refresh(&self) {
-        let (mut items, mut unreadable) = (Vec::new(), Vec::new());
+        let (mut items, mut unreadable, mut unsaved) = (Vec::new(), Vec::new(), Vec::new());
+        let now = js_sys::Date::now();
         self.store.with_value(|s| {
             for raw in s.keys(KEY_PREFIX).iter().filter_map(|k| s.get(k)) {
                 match Item::from_json(&raw) {
@@ -124,7 +159,25 @@ impl Outbox {
                     Err(_) => unreadable.push(raw),
                 }
             }
+            for key in s.keys(DELIVERED_PREFIX) {
+                if s.get(&key).and_then(|v| survey_core::num::parse_f64(&v)).is_none_or(|at| now - at > DELIVERED_KEEP_MS) {
+                    s.remove(&key);
+                }
+            }
         });
+        for mine in self.items.get_untracked() {
+            let id = &mine.submission.submission_id;
+            if items.iter().any(|i| i.submission.submission_id == *id) || self.delivered(id) {
+                continue;
+            }
+            if self.store.with_value(|s| s.set(&Self::key(id), &mine.to_json())).is_err() {
+                unsaved.push(id.clone());
+            }
+            items.push(mine);
+        }
+        if self.unsaved.with_untracked(|u| *u != unsaved) {
+            self.unsaved.set(unsaved);
+        }
         self.items.set(items);
         if self.unreadable.with_untracked(|u| *u != unreadable) {
             self.unreadable.set(unreadable);
@@ -139,6 +192,11 @@ impl Outbox {
         format!("{KEY_PREFIX}{id}")
     }
 
+    /// Whether some tab has delivered `id` (its marker is stored).
+    fn delivered(&self, id: &str) -> bool {
+        self.store.with_value(|s| s.get(&format!("{DELIVERED_PREFIX}{id}"))).is_some()
+    }
+
     /// Puts a response in the outbox. Only after this succeeds may the draft
     /// be cleared.
     pub fn add(&self, item: Item) -> Result<(), StoreError> {
@@ -148,12 +206,22 @@ impl Outbox {
         Ok(())
     }
 
+    /// Stores the item and updates this page's copy (which `refresh` writes
+    /// back if the store lost it).
     fn write(&self, item: &Item) {
-        let _ = self.store.with_value(|s| s.set(&Self::key(&item.submission.submission_id), &item.to_json()));
+        let id = &item.submission.submission_id;
+        let _ = self.store.with_value(|s| s.set(&Self::key(id), &item.to_json()));
+        self.items.update(|v| v.iter_mut().filter(|i| i.submission.submission_id == *id).for_each(|i| *i = item.clone()));
     }
 
-    fn remove(&self, id: &str) {
-        self.store.with_value(|s| s.remove(&Self::key(id)));
+    /// Marks `id` delivered first, then forgets the item everywhere.
+    fn remove_delivered(&self, id: &str) {
+        self.store.with_value(|s| {
+            // Whole milliseconds: printing an f64 would link core's float formatting.
+            let _ = s.set(&format!("{DELIVERED_PREFIX}{id}"), &(js_sys::Date::now() as i64).to_string());
+            s.remove(&Self::key(id));
+        });
+        self.items.update(|v| v.retain(|i| i.submission.submission_id != id));
     }
 
     /// Sends what is due (or everything pending, when `now_all`), one tab at
@@ -162,6 +230,11 @@ impl Outbox {
     pub fn flush(&self, now_all: bool) {
         if self.sending.get_value() {
             return;
+        }
+        // Once something waits, whether it survives a browser clean-up matters.
+        if !self.asked_persist.get_value() && self.items.with_untracked(|v| !v.is_empty()) {
+            self.asked_persist.set_value(true);
+            self.check_persistence();
         }
         let this = *self;
         let job = move || async move {
@@ -189,16 +262,23 @@ impl Outbox {
 
     async fn send(&self, mut item: Item) {
         // Another tab may have sent it since we read it.
-        if self.store.with_value(|s| s.get(&Self::key(&item.submission.submission_id))).is_none() {
+        if self.delivered(&item.submission.submission_id) {
             return;
         }
-        let (status, retry_after, body) = post(&item).await;
-        let outcome =
-            RetryPolicy::default().classify(status, retry_after.as_deref(), item.attempts, js_sys::Math::random(), js_sys::Date::now());
+        let (status, redirected, retry_after, body) = post(&item).await;
+        let answer = Answer { status, redirected, retry_after: retry_after.as_deref(), body: &body };
+        let outcome = RetryPolicy::default().classify_answer(
+            item.request,
+            &answer,
+            &item.submission.submission_id,
+            item.attempts,
+            js_sys::Math::random(),
+            js_sys::Date::now(),
+        );
         match outcome {
             Outcome::Delivered => {
                 let id = item.submission.submission_id.clone();
-                self.remove(&id);
+                self.remove_delivered(&id);
                 self.sent.update(|s| s.push(receipt(&id)));
                 if let Some(cb) = self.on_synced.get_value() {
                     cb.run(id);
@@ -210,10 +290,33 @@ impl Outbox {
                 self.write(&item);
             }
             Outcome::NeedsAttention { status } => {
-                item.attention = Some((status, reason(&body)));
+                let why = if (200..300).contains(&status) {
+                    // See docs/endpoints.md, "What counts as delivered".
+                    format!("it answered without confirming this response was stored: {}", reason(&body))
+                } else {
+                    reason(&body)
+                };
+                item.attention = Some((status, why));
                 self.write(&item);
             }
         }
+    }
+
+    /// Asks for persistent storage while a response waits; when the browser
+    /// refuses, sets `not_persistent` (once per device).
+    fn check_persistence(&self) {
+        let this = *self;
+        if self.store.with_value(|s| s.get(TOLD_NOT_PERSISTENT).is_some()) {
+            return;
+        }
+        // Asking again is harmless: the browser answers with its decision.
+        let Some(promise) = web_sys::window().and_then(|w| w.navigator().storage().persist().ok()) else { return };
+        leptos::task::spawn_local(async move {
+            if JsFuture::from(promise).await.ok().and_then(|v| v.as_bool()) == Some(false) {
+                let _ = this.store.with_value(|s| s.set(TOLD_NOT_PERSISTENT, "1"));
+                this.not_persistent.set(true);
+            }
+        });
     }
 }
 
@@ -225,15 +328,26 @@ fn reason(body: &str) -> String {
     text.chars().take(300).collect()
 }
 
-/// POSTs one item. `None` status means the network failed.
-async fn post(item: &Item) -> (Option<u16>, Option<String>, String) {
-    let Some(window) = web_sys::window() else { return (None, None, String::new()) };
+/// POSTs one item: status (`None`: the network failed or [`SEND_TIMEOUT`]
+/// passed), whether a redirect was followed, `Retry-After`, and the body.
+async fn post(item: &Item) -> (Option<u16>, bool, Option<String>, String) {
+    let failed = (None, false, None, String::new());
+    let Some(window) = web_sys::window() else { return failed };
     let headers = web_sys::Headers::new().ok();
     if let Some(h) = &headers {
-        let _ = h.set("Content-Type", "application/json");
-        let _ = h.set("Idempotency-Key", &item.submission.submission_id);
-        for (k, v) in &item.headers {
-            let _ = h.set(k, v);
+        match item.request {
+            RequestMode::Json => {
+                let _ = h.set("Content-Type", "application/json");
+                let _ = h.set("Idempotency-Key", &item.submission.submission_id);
+                for (k, v) in &item.headers {
+                    let _ = h.set(k, v);
+                }
+            }
+            // A CORS-safelisted type and nothing else: the browser sends it
+            // without asking first (no preflight), and the id is in the body.
+            RequestMode::Simple => {
+                let _ = h.set("Content-Type", "text/plain;charset=UTF-8");
+            }
         }
     }
     let init = web_sys::RequestInit::new();
@@ -248,16 +362,23 @@ async fn post(item: &Item) -> (Option<u16>, Option<String>, String) {
     }
     let body = item.submission.to_json().to_text();
     init.set_body(&JsValue::from_str(&body));
-    let Ok(resp) = JsFuture::from(window.fetch_with_str_and_init(&item.endpoint, &init)).await else {
-        return (None, None, String::new());
-    };
-    let resp: web_sys::Response = resp.unchecked_into();
-    let retry_after = resp.headers().get("Retry-After").ok().flatten();
-    let text = match resp.text() {
-        Ok(p) => JsFuture::from(p).await.ok().and_then(|t| t.as_string()).unwrap_or_default(),
-        Err(_) => String::new(),
-    };
-    (Some(resp.status()), retry_after, text)
+    // AbortController and a timer rather than AbortSignal.timeout(), which
+    // Safari before 16 lacks. The signal also covers reading the body.
+    let abort = web_sys::AbortController::new().ok();
+    init.set_signal(abort.as_ref().map(|a| a.signal()).as_ref());
+    let timer = abort.and_then(|a| set_timeout_with_handle(move || a.abort(), SEND_TIMEOUT).ok());
+    let result = async {
+        let resp: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(&item.endpoint, &init)).await.ok()?.unchecked_into();
+        let retry_after = resp.headers().get("Retry-After").ok().flatten();
+        // A body that cannot be read to the end (aborted) is a failed send.
+        let text = JsFuture::from(resp.text().ok()?).await.ok()?.as_string().unwrap_or_default();
+        Some((Some(resp.status()), resp.redirected(), retry_after, text))
+    }
+    .await;
+    if let Some(t) = timer {
+        t.clear();
+    }
+    result.unwrap_or(failed)
 }
 
 /// Runs `job` under `navigator.locks.request(name, {ifAvailable: true})`.

@@ -27,7 +27,7 @@ pub async fn post_submission(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     if let Some(fault) = app.take_fault() {
-        return Err(fault);
+        return Ok(fault.into_response());
     }
     let body = body.map_err(|r| match r.status() {
         StatusCode::PAYLOAD_TOO_LARGE => ApiError::TooLarge { limit: app.config().max_body_bytes },
@@ -208,6 +208,18 @@ pub struct Fault {
     pub status: StatusCode,
     pub remaining: u32,
     pub body: Option<Value>,
+    /// Sent as `Retry-After` (seconds).
+    pub retry_after: Option<u32>,
+}
+
+impl IntoResponse for Fault {
+    fn into_response(self) -> Response {
+        let mut response = ApiError::Fault { status: self.status, body: self.body }.into_response();
+        if let Some(secs) = self.retry_after {
+            response.headers_mut().insert(header::RETRY_AFTER, secs.into());
+        }
+        response
+    }
 }
 
 /// Body of `POST /__test/fault`.
@@ -219,6 +231,9 @@ pub struct FaultRequest {
     /// Optional JSON body to answer with instead of the default.
     #[serde(default)]
     pub body: Option<Value>,
+    /// Optional `Retry-After` seconds to answer with.
+    #[serde(default)]
+    pub retry_after: Option<u32>,
 }
 
 /// `POST /__test/fault` (only with `COLLECTOR_TEST_FAULTS=1`): the next
@@ -234,7 +249,7 @@ pub async fn set_fault(State(app): State<AppState>, body: Bytes) -> Result<Respo
         .filter(|s| s.is_client_error() || s.is_server_error())
         .ok_or(ApiError::BadRequest { code: "invalid_fault", message: "status must be 400 to 599".into() })?;
     let mut slot = slot.lock().map_err(|_| ApiError::Internal("fault lock poisoned".into()))?;
-    *slot = (req.count > 0).then_some(Fault { status, remaining: req.count, body: req.body });
+    *slot = (req.count > 0).then_some(Fault { status, remaining: req.count, body: req.body, retry_after: req.retry_after });
     tracing::warn!("test fault set: next {} submission posts answer {}", req.count, status.as_u16());
     Ok((StatusCode::OK, Json(json!({ "status": "fault_set", "code": status.as_u16(), "count": req.count }))).into_response())
 }

@@ -18,7 +18,7 @@ pub const MAX_LISTED_ERRORS: usize = 20;
 /// An API error. `IntoResponse` turns it into its status and JSON body.
 #[derive(Debug, Error)]
 pub enum ApiError {
-    #[error("Content-Type must be application/json")]
+    #[error("Content-Type must be application/json, or text/plain;charset=UTF-8 (the simple request mode)")]
     ContentType,
     #[error("the request body is not valid JSON: {0}")]
     MalformedJson(String),

@@ -30,18 +30,29 @@ pub struct Incoming {
 ///
 /// `idempotency_key` is `Some(Err(()))` when the header is present but not
 /// text; that can never equal a UUID.
+///
+/// `text/plain` is the app's "simple" request mode (`docs/endpoints.md`):
+/// what a browser may send cross-origin without a preflight, so it carries no
+/// `Idempotency-Key`; the body's `submission_id` is the key, and a key sent
+/// anyway must still match it.
 pub fn parse(content_type: Option<&str>, idempotency_key: Option<Result<&str, ()>>, body: &[u8]) -> Result<Incoming, ApiError> {
-    if !content_type.is_some_and(is_json) {
-        return Err(ApiError::ContentType);
-    }
-    let key = idempotency_key.ok_or(ApiError::MissingIdempotencyKey)?;
+    let simple = match content_type {
+        Some(ct) if is_json(ct) => false,
+        Some(ct) if is_text_plain(ct) => true,
+        _ => return Err(ApiError::ContentType),
+    };
+    let key = match idempotency_key {
+        Some(key) => Some(key),
+        None if simple => None,
+        None => return Err(ApiError::MissingIdempotencyKey),
+    };
     // The browser's own parser: the receiver refuses exactly what it would.
     let text = std::str::from_utf8(body).map_err(|_| ApiError::MalformedJson("the body is not UTF-8".into()))?;
     let mut submission = Submission::from_json(text).map_err(|e| match e {
         JsonError::Shape(_) => ApiError::InvalidBody(e.to_string()),
         JsonError::Syntax { .. } => ApiError::MalformedJson(e.to_string()),
     })?;
-    if !key.ok().map(str::trim).is_some_and(|k| k.eq_ignore_ascii_case(&submission.submission_id)) {
+    if key.is_some_and(|key| !key.ok().map(str::trim).is_some_and(|k| k.eq_ignore_ascii_case(&submission.submission_id))) {
         return Err(ApiError::IdempotencyKeyMismatch);
     }
     if !is_uuid_v4(&submission.submission_id) {
@@ -92,6 +103,19 @@ fn is_json(content_type: &str) -> bool {
     essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
+/// `text/plain` with UTF-8 or no charset (the Fetch standard's safelisted
+/// type a page sends as `text/plain;charset=UTF-8`).
+fn is_text_plain(content_type: &str) -> bool {
+    let mut parts = content_type.split(';').map(str::trim);
+    parts.next().is_some_and(|essence| essence.eq_ignore_ascii_case("text/plain"))
+        && parts.all(|p| match p.split_once('=') {
+            Some((name, value)) if name.trim().eq_ignore_ascii_case("charset") => {
+                value.trim().trim_matches('"').eq_ignore_ascii_case("utf-8")
+            }
+            _ => true,
+        })
+}
+
 fn hex(bytes: &[u8]) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(bytes.len() * 2);
@@ -133,7 +157,8 @@ mod tests {
         let ok = body(ID);
         let code = |ct: Option<&str>, key: Option<Result<&str, ()>>, b: &str| parse(ct, key, b.as_bytes()).unwrap_err().code();
         assert_eq!(code(None, Some(Ok(ID)), &ok), "unsupported_content_type");
-        assert_eq!(code(Some("text/plain"), Some(Ok(ID)), &ok), "unsupported_content_type");
+        assert_eq!(code(Some("text/html"), Some(Ok(ID)), &ok), "unsupported_content_type");
+        assert_eq!(code(Some("text/plain; charset=iso-8859-1"), None, &ok), "unsupported_content_type");
         assert_eq!(code(Some("application/json"), None, &ok), "missing_idempotency_key");
         assert_eq!(code(Some("application/json"), Some(Err(())), &ok), "idempotency_key_mismatch");
         assert_eq!(code(Some("application/json"), Some(Ok("other")), &ok), "idempotency_key_mismatch");
@@ -162,5 +187,22 @@ mod tests {
     fn digest_is_pinned() {
         let a = parse(Some("application/json"), Some(Ok(ID)), body(ID).as_bytes()).unwrap();
         assert_eq!(a.digest, "63d66e21548e6b7bf0867615196858f9e0d1e8a7aa78d427555094251e9077d5");
+    }
+
+    #[test]
+    fn simple_mode_takes_the_id_from_the_body() {
+        let ok = body(ID);
+        let a = parse(Some("text/plain;charset=UTF-8"), None, ok.as_bytes()).unwrap();
+        assert_eq!(a.submission.submission_id, ID);
+        // The same bytes whichever way they came: a retry in the other mode is a repeat, not a conflict.
+        assert_eq!(a.canonical, parse(Some("application/json"), Some(Ok(ID)), ok.as_bytes()).unwrap().canonical);
+        assert!(parse(Some("text/plain"), None, ok.as_bytes()).is_ok());
+        assert!(parse(Some("TEXT/PLAIN; Charset=\"utf-8\""), None, ok.as_bytes()).is_ok());
+        let code = |ct: &str, key: Option<Result<&str, ()>>, b: &str| parse(Some(ct), key, b.as_bytes()).unwrap_err().code();
+        // A key sent anyway must still match.
+        assert_eq!(code("text/plain", Some(Ok("other")), &ok), "idempotency_key_mismatch");
+        assert_eq!(code("text/plain", None, "{"), "malformed_json");
+        let not_v4 = "0f8fad5b-d9cb-169f-a165-70867728950e";
+        assert_eq!(code("text/plain", None, &body(not_v4)), "invalid_submission_id");
     }
 }

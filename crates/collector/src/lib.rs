@@ -94,15 +94,15 @@ impl AppState {
     }
 
     /// Uses up one injected fault, if any is pending.
-    fn take_fault(&self) -> Option<ApiError> {
+    fn take_fault(&self) -> Option<Fault> {
         let mut slot = self.faults()?.lock().ok()?;
         let fault = slot.as_mut()?;
         fault.remaining = fault.remaining.saturating_sub(1);
-        let err = ApiError::Fault { status: fault.status, body: fault.body.clone() };
+        let taken = fault.clone();
         if fault.remaining == 0 {
             *slot = None;
         }
-        Some(err)
+        Some(taken)
     }
 }
 
@@ -119,6 +119,9 @@ pub fn app(state: AppState) -> Router {
         .allow_origin(AllowOrigin::list(origins))
         .allow_methods([Method::POST, Method::OPTIONS])
         .allow_headers(allowed_headers)
+        // Without this a page on another origin cannot read Retry-After, and
+        // retries a 503/429 after its own 1-2 s instead of the time asked.
+        .expose_headers([header::RETRY_AFTER])
         .max_age(std::time::Duration::from_secs(600));
 
     let submissions =

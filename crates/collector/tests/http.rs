@@ -225,7 +225,8 @@ async fn malformed_json_and_wrong_shapes_are_400() {
 
     let body = balint_submission();
     let key = body["submission_id"].as_str().unwrap();
-    let (status, res) = s.post_raw(body.to_string(), Some(key), Some("text/plain")).await;
+    // text/plain is the simple request mode (tests/endpoints.rs); other types are refused.
+    let (status, res) = s.post_raw(body.to_string(), Some(key), Some("text/html")).await;
     assert_eq!((status, res["error"].as_str()), (400, Some("unsupported_content_type")));
     let (status, _) = s.post_raw(body.to_string(), Some(key), None).await;
     assert_eq!(status, 400);

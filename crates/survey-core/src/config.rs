@@ -25,6 +25,56 @@ pub struct Config {
     pub headers: BTreeMap<String, String>,
     /// Parent page origins allowed to embed the app and receive its events.
     pub embed_origins: Vec<String>,
+    /// The request mode of every endpoint that is not sent the default way
+    /// ([`RequestMode::Json`]): `"request"` next to `endpoint`, and
+    /// `{"url": ..., "request": ...}` entries in `allowed_endpoints`. A list,
+    /// not a map: a map's code costs the wasm app about 4 KB brotli.
+    pub requests: Vec<(String, RequestMode)>,
+}
+
+/// How a submission is sent to one endpoint. See `docs/endpoints.md`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RequestMode {
+    /// `Content-Type: application/json` and `Idempotency-Key`: the browser asks
+    /// the endpoint first (a CORS preflight) when it is on another origin.
+    #[default]
+    Json,
+    /// A request the browser sends without asking first (a CORS "simple"
+    /// request): `text/plain;charset=UTF-8`, no custom headers, the same JSON
+    /// document as the body. For webhooks that cannot answer a preflight
+    /// (Google Apps Script, form backends). The endpoint de-duplicates by the
+    /// body's `submission_id`, and confirms by echoing it.
+    Simple,
+}
+
+impl RequestMode {
+    /// `"json"` or `"simple"`.
+    pub fn from_json(v: &Json, at: &str) -> Shape<RequestMode> {
+        match v.str(at)?.as_str() {
+            "json" => Ok(RequestMode::Json),
+            "simple" => Ok(RequestMode::Simple),
+            other => Err(json::shape_err(at, format_args!("expected \"json\" or \"simple\", found \"{other}\""))),
+        }
+    }
+
+    /// The word used in config.json and in stored outbox items.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RequestMode::Json => "json",
+            RequestMode::Simple => "simple",
+        }
+    }
+}
+
+/// One `allowed_endpoints` entry: a URL, or `{"url": ..., "request": ...}`.
+fn allowed_endpoint(v: &Json, at: &str) -> Shape<(String, RequestMode)> {
+    if let Json::Str(url) = v {
+        return Ok((url.clone(), RequestMode::Json));
+    }
+    let mut f = Fields::new(v, at)?;
+    let entry = (f.req_with("url", Json::str)?, f.opt_with("request", RequestMode::from_json)?.unwrap_or_default());
+    f.end()?;
+    Ok(entry)
 }
 
 /// Extra anonymisation rules on top of the built-in detector.
@@ -69,15 +119,25 @@ pub enum ConfigError {
     Origin(String),
     #[error("the endpoint \"{0}\" asked for in the link is not one this survey allows")]
     EndpointNotAllowed(String),
+    #[error("config.json: \"headers\" cannot be used with the \"simple\" endpoint \"{0}\": a custom header makes the browser ask the endpoint first (a CORS preflight), which simple endpoints cannot answer; put a form key in the endpoint's URL instead")]
+    HeadersWithSimple(String),
 }
 
 impl Config {
     fn read(v: &Json) -> Shape<Config> {
         let mut f = Fields::new(v, "")?;
+        let endpoint = f.req_with("endpoint", Json::str)?;
+        let request = f.opt_with("request", RequestMode::from_json)?.unwrap_or_default();
+        let allowed = f.opt_with("allowed_endpoints", |v, at| v.list(at, allowed_endpoint))?.unwrap_or_default();
+        let requests = std::iter::once((endpoint.clone(), request))
+            .chain(allowed.iter().cloned())
+            .filter(|(_, mode)| *mode != RequestMode::Json)
+            .collect();
         let c = Config {
             questionnaire: f.req_with("questionnaire", Json::str)?,
-            endpoint: f.req_with("endpoint", Json::str)?,
-            allowed_endpoints: f.opt_with("allowed_endpoints", Json::strings)?.unwrap_or_default(),
+            endpoint,
+            allowed_endpoints: allowed.into_iter().map(|(url, _)| url).collect(),
+            requests,
             period: f.opt_with("period", Granularity::from_json)?.unwrap_or_default(),
             anonymise: f.opt_with("anonymise", Anonymise::read)?.unwrap_or_default(),
             headers: crate::answers::map_of(f.opt_with("headers", Json::string_map)?.unwrap_or_default()),
@@ -111,7 +171,17 @@ impl Config {
         if let Some(o) = c.embed_origins.iter().find(|o| !is_origin(o)) {
             return Err(ConfigError::Origin(o.clone()));
         }
+        // Any custom header makes the browser ask first, which is exactly what
+        // a simple endpoint cannot answer: refuse rather than drop them.
+        if let (Some((url, _)), false) = (c.requests.first(), c.headers.is_empty()) {
+            return Err(ConfigError::HeadersWithSimple(url.clone()));
+        }
         Ok(c)
+    }
+
+    /// How to send to `endpoint` (one this config allows).
+    pub fn request_mode(&self, endpoint: &str) -> RequestMode {
+        self.requests.iter().find(|(url, _)| url == endpoint).map(|(_, mode)| *mode).unwrap_or_default()
     }
 
     /// The endpoint to post to: the default, or `requested` when it is exactly
@@ -254,6 +324,32 @@ mod tests {
             c.choose_endpoint(Some("https://evil.example/api")),
             Err(ConfigError::EndpointNotAllowed("https://evil.example/api".into()))
         );
+    }
+
+    #[test]
+    fn request_mode_per_endpoint() {
+        let c = cfg(r#","allowed_endpoints":["https://a.example/x",{"url":"https://b.example/exec","request":"simple"}]"#).unwrap();
+        assert_eq!(c.allowed_endpoints, ["https://a.example/x", "https://b.example/exec"]);
+        assert_eq!(c.request_mode("/api/submissions"), RequestMode::Json);
+        assert_eq!(c.request_mode("https://a.example/x"), RequestMode::Json);
+        assert_eq!(c.request_mode("https://b.example/exec"), RequestMode::Simple);
+        assert_eq!(c.choose_endpoint(Some("https://b.example/exec")).unwrap(), "https://b.example/exec");
+        let c = Config::from_json(r#"{"questionnaire":"q.json","endpoint":"https://s.example/exec","request":"simple"}"#).unwrap();
+        assert_eq!(c.request_mode(&c.endpoint), RequestMode::Simple);
+        assert_eq!(cfg(r#","request":"json""#).unwrap().request_mode("/api/submissions"), RequestMode::Json);
+        // Misspelt modes and entries are errors, not silently JSON.
+        assert!(matches!(cfg(r#","request":"text""#), Err(ConfigError::Json(_))));
+        assert!(matches!(cfg(r#","allowed_endpoints":[{"url":"https://b.example/x","mode":"simple"}]"#), Err(ConfigError::Json(_))));
+        assert!(matches!(
+            cfg(r#","allowed_endpoints":[{"url":"http://evil.example/x","request":"simple"}]"#),
+            Err(ConfigError::InsecureEndpoint(_))
+        ));
+        // Headers would need a preflight, which a simple endpoint cannot answer.
+        assert_eq!(
+            cfg(r#","headers":{"X-Form-Key":"k"},"allowed_endpoints":[{"url":"https://b.example/x","request":"simple"}]"#),
+            Err(ConfigError::HeadersWithSimple("https://b.example/x".into()))
+        );
+        assert!(cfg(r#","headers":{"X-Form-Key":"k"},"allowed_endpoints":["https://b.example/x"]"#).is_ok());
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! When to try sending a queued submission again. Pure: the caller passes in
 //! the clock and the random number, so the policy is tested on the host.
 
+use crate::config::RequestMode;
+use crate::json::{self, Json};
 use crate::period::{days_from_civil, month_number};
 
 /// The longest wait a server's `Retry-After` can ask for; a bad or hostile
@@ -61,6 +63,74 @@ impl RetryPolicy {
         let jitter = (r * ceiling as f64) as u64;
         let asked = retry_after.and_then(|v| retry_after_ms(v, now_ms)).unwrap_or(0);
         Outcome::Retry { after_ms: jitter.max(asked.min(MAX_RETRY_AFTER_MS)) }
+    }
+}
+
+/// What an endpoint answered to one send, as far as the page can read it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Answer<'a> {
+    /// The final status; `None` when the request failed without one (offline,
+    /// DNS, CORS refused, timed out).
+    pub status: Option<u16>,
+    /// The browser followed a redirect to get this answer.
+    pub redirected: bool,
+    pub retry_after: Option<&'a str>,
+    pub body: &'a str,
+}
+
+/// What a 2xx body says about one submission.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ack {
+    /// JSON naming this `submission_id` (at the top, or in `receipt`).
+    Confirmed,
+    /// JSON `{"status": "retry"}`: the endpoint is busy but cannot send a 503
+    /// (an Apps Script web app always answers 200).
+    RetryAsked,
+    /// Nothing, or only whitespace.
+    Empty,
+    /// Anything else: an error page, a login page, another id.
+    Unconfirmed,
+}
+
+/// Reads a 2xx body for the confirmation `docs/endpoints.md` asks of endpoints.
+pub fn ack(body: &str, submission_id: &str) -> Ack {
+    if body.trim().is_empty() {
+        return Ack::Empty;
+    }
+    let Ok(v) = json::parse(body) else { return Ack::Unconfirmed };
+    let names =
+        |v: Option<&Json>| matches!(v.and_then(|v| v.get("submission_id")), Some(Json::Str(id)) if id.eq_ignore_ascii_case(submission_id));
+    if names(Some(&v)) || names(v.get("receipt")) {
+        Ack::Confirmed
+    } else if matches!(v.get("status"), Some(Json::Str(s)) if s == "retry") {
+        Ack::RetryAsked
+    } else {
+        Ack::Unconfirmed
+    }
+}
+
+impl RetryPolicy {
+    /// Classifies one send of `submission_id` in `mode`: what counts as
+    /// delivered (see `docs/endpoints.md`, "What counts as delivered").
+    ///
+    /// A 2xx is delivered at once only in the JSON mode without a redirect:
+    /// that receiver checked the `Idempotency-Key`. In the simple mode, or after
+    /// a redirect (which turns a POST into a GET, so the 2xx may be any page),
+    /// the body must confirm the id; an empty body is accepted only without a
+    /// redirect (a webhook that answers 202/204 and nothing else). Anything
+    /// else needs attention: kept, with a download, never assumed delivered.
+    pub fn classify_answer(&self, mode: RequestMode, a: &Answer, submission_id: &str, attempt: u32, rand01: f64, now_ms: f64) -> Outcome {
+        match self.classify(a.status, a.retry_after, attempt, rand01, now_ms) {
+            Outcome::Delivered if mode == RequestMode::Json && !a.redirected => Outcome::Delivered,
+            Outcome::Delivered => match ack(a.body, submission_id) {
+                Ack::Confirmed => Outcome::Delivered,
+                Ack::Empty if !a.redirected => Outcome::Delivered,
+                // Retried like a 503.
+                Ack::RetryAsked => self.classify(Some(503), a.retry_after, attempt, rand01, now_ms),
+                Ack::Empty | Ack::Unconfirmed => Outcome::NeedsAttention { status: a.status.unwrap_or(0) },
+            },
+            other => other,
+        }
     }
 }
 
@@ -183,6 +253,44 @@ mod tests {
         for v in ["", "-5", "1.5", "soon", "Wed, 99 Oct 2026 07:28:00 GMT"] {
             assert_eq!(after(P.classify(Some(503), Some(v), 0, 0.5, NOW)), 1_000, "{v:?}");
         }
+    }
+
+    #[test]
+    fn confirmation_in_the_body() {
+        const ID: &str = "0f8fad5b-d9cb-469f-a165-70867728950e";
+        assert_eq!(ack(&format!(r#"{{"status":"received","submission_id":"{ID}"}}"#), ID), Ack::Confirmed);
+        assert_eq!(ack(&format!(r#"{{"status":"received","receipt":{{"submission_id":"{ID}"}}}}"#), ID), Ack::Confirmed);
+        assert_eq!(ack(&format!(r#"{{"submission_id":"{}"}}"#, ID.to_uppercase()), ID), Ack::Confirmed);
+        assert_eq!(ack(r#"{"submission_id":"6a1e8a6e-1c3b-4c1e-9d3a-2f0c1b2a3d4e"}"#, ID), Ack::Unconfirmed);
+        assert_eq!(ack(r#"{"status":"retry"}"#, ID), Ack::RetryAsked);
+        assert_eq!(ack(" \n", ID), Ack::Empty);
+        assert_eq!(ack("<html>TypeError: Cannot read properties of null</html>", ID), Ack::Unconfirmed);
+        assert_eq!(ack(r#"{"status":"ok"}"#, ID), Ack::Unconfirmed);
+    }
+
+    #[test]
+    fn what_counts_as_delivered_per_mode() {
+        const ID: &str = "0f8fad5b-d9cb-469f-a165-70867728950e";
+        let confirmed = format!(r#"{{"status":"received","submission_id":"{ID}"}}"#);
+        let answer = |status, redirected, body| Answer { status, redirected, retry_after: None, body };
+        let c = |mode, a: Answer| P.classify_answer(mode, &a, ID, 0, 0.5, NOW);
+        use RequestMode::{Json, Simple};
+        // JSON mode, no redirect: any 2xx (the receiver checked the Idempotency-Key).
+        assert_eq!(c(Json, answer(Some(201), false, "")), Outcome::Delivered);
+        assert_eq!(c(Json, answer(Some(200), false, "<html>")), Outcome::Delivered);
+        // A redirect may have turned the POST into a GET: only a confirmation counts.
+        assert_eq!(c(Json, answer(Some(200), true, "<html>login</html>")), Outcome::NeedsAttention { status: 200 });
+        assert_eq!(c(Json, answer(Some(200), true, &confirmed)), Outcome::Delivered);
+        // Simple mode: the body must confirm, or be empty without a redirect.
+        assert_eq!(c(Simple, answer(Some(200), true, &confirmed)), Outcome::Delivered);
+        assert_eq!(c(Simple, answer(Some(202), false, "")), Outcome::Delivered);
+        assert_eq!(c(Simple, answer(Some(200), true, "")), Outcome::NeedsAttention { status: 200 });
+        assert_eq!(c(Simple, answer(Some(200), false, "<html>Error</html>")), Outcome::NeedsAttention { status: 200 });
+        assert_eq!(c(Simple, answer(Some(200), true, r#"{"status":"retry"}"#)), Outcome::Retry { after_ms: 1_000 });
+        // Failures are classified as in any mode.
+        assert_eq!(c(Simple, answer(None, false, "")), Outcome::Retry { after_ms: 1_000 });
+        assert_eq!(c(Simple, answer(Some(503), false, &confirmed)), Outcome::Retry { after_ms: 1_000 });
+        assert_eq!(c(Simple, answer(Some(400), false, "")), Outcome::NeedsAttention { status: 400 });
     }
 
     #[test]
