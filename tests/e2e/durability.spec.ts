@@ -12,9 +12,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Survey, questionnaire } from './fixtures';
+import { port } from './fake-receivers';
 
 /** DevTools port for the spawned browser (this spec's own range). */
-const CDP_PORT = 8201;
+// Relative to E2E_PORT, clear of the ports the other specs' fake receivers use.
+const CDP_PORT = port(50);
 /** How long after the last key the browser is killed (the issue's target: 1 s). */
 const KILL_AFTER_MS = Number(process.env.KILL_AFTER_MS ?? 1000);
 const DRAFT_KEY = 'cohort-survey:draft:balint-end-of-cohort';
