@@ -16,6 +16,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { minifyJs } from './minify.mjs';
+import { precompress } from './precompress.mjs';
 
 const staging = process.env.TRUNK_STAGING_DIR;
 if (!staging) {
@@ -73,3 +74,5 @@ console.log(`sw-manifest: version ${version}, ${urls.length} files, ${bytes} byt
 // trunk starts the hooks of one stage at once, and minify must see the
 // sw.js written above.
 await minifyJs(staging, walk(staging));
+// Last: compressed twins of the final (minified) hashed files.
+precompress(staging, walk(staging));

@@ -341,6 +341,8 @@ fn size() -> Result {
     let dist = root().join("dist");
     let mut files = Vec::new();
     collect(&dist, &mut files).map_err(|e| format!("dist: {e}"))?;
+    // The .br/.gz twins are the same files, compressed for the receiver.
+    files.retain(|f| !f.extension().is_some_and(|e| e == "br" || e == "gz"));
     files.sort();
     let (mut raw_t, mut gz_t, mut br_t) = (0, 0, 0);
     println!("{:<48} {:>10} {:>10} {:>10}", "file (release build)", "raw", "gzip -9", "brotli 11");
