@@ -143,7 +143,7 @@ fn Confirmation(outbox: Outbox, submitted: RwSignal<Option<String>>, title: Stri
         let id = submitted.get().unwrap_or_default();
         outbox.items.with(|v| v.iter().find(|i| i.submission.submission_id == id).cloned())
     };
-    let sent = move || submitted.with(|id| outbox.sent.with(|s| s.contains(&crate::outbox::receipt(id.as_deref().unwrap_or("")))));
+    let sent = move || submitted.with(|id| id.as_ref().is_some_and(|id| outbox.sent.with(|s| s.contains(id))));
     // Memos, so a retry that only counts an attempt neither re-creates nor
     // re-announces the status.
     let text = Memo::new(move |_| {

@@ -88,17 +88,6 @@ impl Item {
         ])
         .to_text()
     }
-
-    /// A short code the student can quote, derived from the random id.
-    pub fn receipt(&self) -> String {
-        receipt(&self.submission.submission_id)
-    }
-}
-
-/// `1a2b3c4d-…` -> `1A2B-3C4D`.
-pub fn receipt(id: &str) -> String {
-    let hex: String = id.chars().filter(char::is_ascii_hexdigit).take(8).collect::<String>().to_ascii_uppercase();
-    format!("{}-{}", &hex[..4.min(hex.len())], &hex[4.min(hex.len())..])
 }
 
 /// The outbox's reactive view: what waits, what needs attention, what was sent.
@@ -109,7 +98,7 @@ pub struct Outbox {
     /// Stored entries that cannot be read (junk, or another version's
     /// format), exactly as stored: shown with a download, never deleted.
     pub unreadable: RwSignal<Vec<String>>,
-    /// Receipts sent during this visit.
+    /// Submission ids delivered during this visit.
     pub sent: RwSignal<Vec<String>>,
     /// Ids of waiting items the storage lost and that could not be written
     /// back: they live only in this page now (still sent while it is open).
@@ -279,7 +268,7 @@ impl Outbox {
             Outcome::Delivered => {
                 let id = item.submission.submission_id.clone();
                 self.remove_delivered(&id);
-                self.sent.update(|s| s.push(receipt(&id)));
+                self.sent.update(|s| s.push(id.clone()));
                 if let Some(cb) = self.on_synced.get_value() {
                     cb.run(id);
                 }
