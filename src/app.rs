@@ -10,15 +10,22 @@ use survey_core::period::period;
 
 /// Sent with every submission, so receivers can tell app versions apart.
 pub const APP_VERSION: &str = env!("CARGO_PKG_VERSION");
+use crate::dom::{el, frag, El};
+use crate::fields::t;
 use crate::load::{load, LoadError, Loaded};
 use crate::state::SurveyState;
 use crate::storage::Store;
-use crate::survey::Survey;
+use crate::survey::survey;
 use leptos::prelude::*;
 
-/// The whole app. Loads `config.json` and the questionnaire it names.
-#[component]
-pub fn App() -> impl IntoView {
+/// The whole app, mounted into `<body>`. Loads `config.json` and the
+/// questionnaire it names, then shows the survey or the error page.
+///
+/// # Usage
+/// ```ignore
+/// let _owner = cohort_survey::mount_app(); // in main.rs
+/// ```
+pub fn app() -> El {
     browser::apply_look();
     // A plain signal filled by one task: the app loads once, and this costs
     // far less wasm than a resource.
@@ -26,16 +33,14 @@ pub fn App() -> impl IntoView {
     leptos::task::spawn_local(async move {
         loaded.set(Some(load(browser::query_param("questionnaire"), browser::query_param("endpoint")).await));
     });
-    let body = move || match loaded.get() {
-        None => view! { <p class="loading" role="status">"Loading the questionnaire…"</p> }.into_any(),
-        Some(Err(e)) => view! { <ErrorPage error=e /> }.into_any(),
-        Some(Ok(l)) => view! { <Loaded loaded=l /> }.into_any(),
-    };
-    view! { <main id="main" class="page">{body}</main> }
+    el("main").id("main").class("page").region(move || match loaded.get() {
+        None => el("p").class("loading").attr("role", "status").text("Loading the questionnaire…"),
+        Some(Err(e)) => error_page(e),
+        Some(Ok(l)) => loaded_view(l),
+    })
 }
 
-#[component]
-fn Loaded(loaded: Loaded) -> impl IntoView {
+fn loaded_view(loaded: Loaded) -> El {
     let Loaded { config, questionnaire, endpoint } = loaded;
     let store = Store::open();
     let state = SurveyState::new(questionnaire);
@@ -107,36 +112,44 @@ fn Loaded(loaded: Loaded) -> impl IntoView {
         }
         page
     });
-    // What <Show> does (a memo, then one branch or the other), minus its
-    // generic children and fallback types.
     let answering = Memo::new(move |_| submitted.with(Option::is_none));
-    view! {
-        {move || update_ready.get().then(|| notice("notice", "status",
-            "A new version of this questionnaire is ready. Your answers are kept.".into(),
-            vec![Action::button("Use the new version", apply_update)]))}
-        <Notices drafts=drafts state=state />
-        <OutboxStatus outbox=outbox except=submitted />
-        {move || failed.get().then(|| notice("notice notice-warning", "alert",
-            "Your answers could not be stored for sending because this device's storage is full or blocked. They are still on this page: download them, or free some space and press Send again.".into(),
-            vec![Action::button("Download my answers", move || Drafts::download(state))]))}
-        {move || if answering.get() {
-            view! {
-                <Survey state=state on_submit=on_submit detector=detector />
-                <StartAgain drafts=drafts state=state />
+    let title = state.questionnaire.with_value(|q| t(&q.title));
+    frag()
+        .show(
+            move || update_ready.get(),
+            move || {
+                notice(
+                    "notice",
+                    "status",
+                    "A new version of this questionnaire is ready. Your answers are kept.".into(),
+                    vec![Action::button("Use the new version", apply_update)],
+                )
+            },
+        )
+        .region(move || notices(drafts, state))
+        .child(outbox_status(outbox, submitted))
+        .show(
+            move || failed.get(),
+            move || {
+                notice("notice notice-warning", "alert",
+                    "Your answers could not be stored for sending because this device's storage is full or blocked. They are still on this page: download them, or free some space and press Send again.".into(),
+                    vec![Action::button("Download my answers", move || Drafts::download(state))])
+            },
+        )
+        .region(move || {
+            if answering.get() {
+                frag().child(survey(state, on_submit, Some(detector))).child(start_again(drafts, state))
+            } else {
+                confirmation(outbox, submitted, &title)
             }
-            .into_any()
-        } else {
-            view! { <Confirmation outbox=outbox submitted=submitted title=state.questionnaire.with_value(|q| q.title.get(crate::fields::LANG).to_owned()) /> }.into_any()
-        }}
-    }
+        })
 }
 
 /// After Send: thanks, and one plain statement of where the answers are:
 /// sent, waiting (offline, or the server not answering), or not accepted.
 /// No receipt code: the submission id is in every export, so a code derived
 /// from it would let a student who quotes it be linked to their answers.
-#[component]
-fn Confirmation(outbox: Outbox, submitted: RwSignal<Option<String>>, title: String) -> impl IntoView {
+fn confirmation(outbox: Outbox, submitted: RwSignal<Option<String>>, title: &str) -> El {
     let online = use_online();
     browser::set_title(&format!("Thank you - {title}"));
     let item = move || {
@@ -168,30 +181,25 @@ fn Confirmation(outbox: Outbox, submitted: RwSignal<Option<String>>, title: Stri
     });
     let refused = Memo::new(move |_| item().filter(|i| i.attention.is_some()).map(|i| i.submission.to_json().to_pretty()));
     let waiting = Memo::new(move |_| !sent() && item().is_some_and(|i| i.attention.is_none()));
-    view! {
-        <h1 class="title" id="confirmation-title" tabindex="-1">"Thank you"</h1>
-        <p>"Your answers are anonymous: they carry no name, no account and nothing about this device."</p>
-        <p class="send-status" role="status">{move || text.get()}</p>
-        {move || details.get().map(|d| view! {
-            <details class="for-it">
-                <summary>"Details for IT staff"</summary>
-                <p class="technical">{d}</p>
-            </details>
-        })}
+    let action = |label: &str, f: Box<dyn Fn()>| {
+        el("div")
+            .class("actions")
+            .child(el("button").attr("type", "button").class("button button-secondary").text(label).on("click", move |_| f()))
+    };
+    frag()
+        .child(el("h1").class("title").id("confirmation-title").attr("tabindex", "-1").text("Thank you"))
+        .child(el("p").text("Your answers are anonymous: they carry no name, no account and nothing about this device."))
+        .child(el("p").class("send-status").attr("role", "status").dyn_text(move || text.get().to_owned()))
+        .region(move || details.get().map(|d| crate::notice::for_it(&d)).unwrap_or_else(frag))
         // Waiting: the student can ask for a try now (back in signal), and the
         // automatic retries go on regardless.
-        {move || waiting.get().then(|| view! {
-            <div class="actions">
-                <button type="button" class="button button-secondary" on:click=move |_| outbox.flush(true)>"Send now"</button>
-            </div>
-        })}
-        {move || refused.get().map(|json| view! {
-            <div class="actions">
-                <button type="button" class="button button-secondary"
-                    on:click=move |_| browser::download("cohort-survey-response.json", &json)>"Download my response"</button>
-            </div>
-        })}
-    }
+        .show(move || waiting.get(), move || action("Send now", Box::new(move || outbox.flush(true))))
+        .region(move || {
+            refused
+                .get()
+                .map(|json| action("Download my response", Box::new(move || browser::download("cohort-survey-response.json", &json))))
+                .unwrap_or_else(frag)
+        })
 }
 
 /// Whether the browser reports a network (`navigator.onLine`), following the
@@ -209,71 +217,70 @@ fn use_online() -> ReadSignal<bool> {
 }
 
 /// What waits in the outbox, and what needs attention, with the actions.
-#[component]
-fn OutboxStatus(
-    outbox: Outbox,
-    /// The response the confirmation is showing: its state is said there, once.
-    except: RwSignal<Option<String>>,
-) -> impl IntoView {
+/// `except` is the response the confirmation is showing: its state is said
+/// there, once.
+fn outbox_status(outbox: Outbox, except: RwSignal<Option<String>>) -> El {
     let other = move |i: &Item| except.with(|e| e.as_deref() != Some(i.submission.submission_id.as_str()));
     // A memo, so a retry that only updates an item's attempt count does not
     // re-create the notice: its button stays put and it is not re-announced.
     let pending = Memo::new(move |_| outbox.items.with(|v| v.iter().filter(|i| i.attention.is_none() && other(i)).count()));
     let waiting = move || {
         let n = pending.get();
-        (n > 0).then(|| {
-            let text = if n == 1 {
-                "1 response waiting to send - it will go automatically when you are back online.".to_owned()
-            } else {
-                format!("{n} responses waiting to send - they will go automatically when you are back online.")
-            };
-            notice("notice outbox", "status", text, vec![Action::button("Send now", move || outbox.flush(true))])
-        })
+        if n == 0 {
+            return frag();
+        }
+        let text = if n == 1 {
+            "1 response waiting to send - it will go automatically when you are back online.".to_owned()
+        } else {
+            format!("{n} responses waiting to send - they will go automatically when you are back online.")
+        };
+        notice("notice outbox", "status", text, vec![Action::button("Send now", move || outbox.flush(true))])
     };
     // Never "email it to someone": that would reveal who wrote it. The answers
     // stay here and can be downloaded; the technical reason is for IT staff.
     let attention = move || {
-        outbox
-            .items
-            .get()
-            .into_iter()
-            .filter(other)
-            .filter_map(|i| {
-                let (status, why) = i.attention.clone()?;
-                let json = i.submission.to_json().to_pretty();
-                Some(
-                    notice_with(
+        frag().children(
+            outbox
+                .items
+                .get()
+                .into_iter()
+                .filter(other)
+                .filter_map(|i| {
+                    let (status, why) = i.attention.clone()?;
+                    let json = i.submission.to_json().to_pretty();
+                    Some(notice_with(
                         "notice notice-warning outbox-attention",
                         "alert",
                         "A response on this device was not accepted by the survey. It is kept here, and you can download a copy for yourself. Please do not send it to anyone: that would show who wrote it.".into(),
                         vec![Action::button("Download my response", move || browser::download("cohort-survey-response.json", &json))],
                         Some(format!("The endpoint answered {status}: {why}")),
-                    ),
-                )
-            })
-            .collect_view()
+                    ))
+                })
+                .collect(),
+        )
     };
     let unreadable = move || {
-        outbox
-            .unreadable
-            .get()
-            .into_iter()
-            .map(|raw| {
-                notice(
-                    "notice notice-warning outbox-unreadable",
-                    "alert",
-                    "A response saved on this device for sending could not be read, so it cannot be sent. It is kept here, and you can download it.".into(),
-                    vec![Action::button("Download the unreadable response", move || browser::download("unreadable-response.txt", &raw))],
-                )
-            })
-            .collect_view()
+        frag().children(
+            outbox
+                .unreadable
+                .get()
+                .into_iter()
+                .map(|raw| {
+                    notice(
+                        "notice notice-warning outbox-unreadable",
+                        "alert",
+                        "A response saved on this device for sending could not be read, so it cannot be sent. It is kept here, and you can download it.".into(),
+                        vec![Action::button("Download the unreadable response", move || browser::download("unreadable-response.txt", &raw))],
+                    )
+                })
+                .collect(),
+        )
     };
-    // The storage lost a waiting response and it could not be written back.
     // The storage lost a waiting response and it could not be written back;
     // or the browser refused persistent storage (said once per device).
     let storage = move || {
         let ids = outbox.unsaved.get();
-        let mut notices: Vec<_> = outbox
+        let mut notices: Vec<El> = outbox
             .items
             .get()
             .into_iter()
@@ -290,16 +297,15 @@ fn OutboxStatus(
                 "Until your answers are sent, they live only on this device, and this browser may clear them to free space. Keep this page's data until they have gone.".into(),
                 vec![Action::dismiss(move || outbox.not_persistent.set(false))]));
         }
-        notices.collect_view()
+        frag().children(notices)
     };
-    view! { {waiting} {storage} {attention} {unreadable} }
+    frag().region(waiting).region(storage).region(attention).region(unreadable)
 }
 
 /// Quiet notices about saved answers, at the top of the page.
-#[component]
-fn Notices(drafts: Drafts, state: SurveyState) -> impl IntoView {
+fn notices(drafts: Drafts, state: SurveyState) -> El {
     let download = move || Drafts::download(state);
-    move || {
+    frag().children(
         drafts
             .notices
             .get()
@@ -349,14 +355,13 @@ fn Notices(drafts: Drafts, state: SurveyState) -> impl IntoView {
                 actions.push(Action::dismiss(move || drafts.dismiss(&n)));
                 notice(if warning { "notice notice-warning" } else { "notice" }, "status", text, actions)
             })
-            .collect_view()
-    }
+            .collect(),
+    )
 }
 
 /// "Start again", behind a confirmation, because it deletes the answers on
 /// this device.
-#[component]
-fn StartAgain(drafts: Drafts, state: SurveyState) -> impl IntoView {
+fn start_again(drafts: Drafts, state: SurveyState) -> El {
     let asking = RwSignal::new(false);
     let asking_memo = Memo::new(move |_| asking.get());
     // Focus follows the dialog: into it when it opens, to the first page's
@@ -376,52 +381,46 @@ fn StartAgain(drafts: Drafts, state: SurveyState) -> impl IntoView {
         asking.set(false);
         request_animation_frame(|| browser::focus_id("start-again-button"));
     };
-    view! {
-        <div class="start-again">
-            {move || if asking_memo.get() {
-                view! {
-                    <div class="notice notice-warning" id="start-again-dialog" tabindex="-1" role="alertdialog"
-                        aria-labelledby="start-again-q">
-                        <p id="start-again-q">"Delete all your answers on this device and start again?"</p>
-                        <div class="actions">
-                            <button type="button" class="button button-warning" on:click=confirm>"Yes, delete my answers"</button>
-                            <button type="button" class="button button-secondary" on:click=cancel>"Cancel"</button>
-                        </div>
-                    </div>
-                }
-                .into_any()
-            } else {
-                view! {
-                    <button type="button" class="link-button" id="start-again-button" on:click=ask>"Start again"</button>
-                }
-                .into_any()
-            }}
-        </div>
-    }
+    let button = |class: &str, label: &str| el("button").attr("type", "button").class(class).text(label);
+    el("div").class("start-again").region(move || {
+        if asking_memo.get() {
+            el("div")
+                .class("notice notice-warning")
+                .id("start-again-dialog")
+                .attr("tabindex", "-1")
+                .attr("role", "alertdialog")
+                .attr("aria-labelledby", "start-again-q")
+                .child(el("p").id("start-again-q").text("Delete all your answers on this device and start again?"))
+                .child(
+                    el("div")
+                        .class("actions")
+                        .child(button("button button-warning", "Yes, delete my answers").on("click", confirm))
+                        .child(button("button button-secondary", "Cancel").on("click", cancel)),
+                )
+        } else {
+            button("link-button", "Start again").id("start-again-button").on("click", ask)
+        }
+    })
 }
 
 /// Shown when the config or the questionnaire cannot be used. Says what went
 /// wrong in plain words, with the technical detail for IT below.
-#[component]
-pub fn ErrorPage(error: LoadError) -> impl IntoView {
-    let offline = matches!(error, LoadError::Fetch { .. });
-    let error = error.clone();
+pub fn error_page(error: LoadError) -> El {
     browser::set_title("Error: Sorry, the questionnaire cannot be opened");
-    view! {
-        <div class="error-page" role="alert">
-            <h1 class="title">"Sorry, the questionnaire cannot be opened"</h1>
-            <p>{if let LoadError::Refused(_) = error {
-                "This link asks to send your answers somewhere this survey does not allow, so it was stopped. Please use the link from your programme team."
-            } else if offline {
-                "It could not be loaded. If you have no signal, try again when you are back online."
-            } else {
-                "The questionnaire file has a mistake in it. Please tell the programme team; it is not something you did."
-            }}</p>
-            <p>"Any answers you have already given on this device are kept."</p>
-            <details>
-                <summary>"Technical details for the programme team"</summary>
-                <p class="technical">{error.to_string()}</p>
-            </details>
-        </div>
-    }
+    let why = match error {
+        LoadError::Refused(_) => "This link asks to send your answers somewhere this survey does not allow, so it was stopped. Please use the link from your programme team.",
+        LoadError::Fetch { .. } => "It could not be loaded. If you have no signal, try again when you are back online.",
+        _ => "The questionnaire file has a mistake in it. Please tell the programme team; it is not something you did.",
+    };
+    el("div")
+        .class("error-page")
+        .attr("role", "alert")
+        .child(el("h1").class("title").text("Sorry, the questionnaire cannot be opened"))
+        .child(el("p").text(why))
+        .child(el("p").text("Any answers you have already given on this device are kept."))
+        .child(
+            el("details")
+                .child(el("summary").text("Technical details for the programme team"))
+                .child(el("p").class("technical").text(&error.to_string())),
+        )
 }

@@ -1,139 +1,151 @@
-//! One component per question kind, following the GOV.UK pattern: label (or
-//! legend), hint and error message together, joined by `aria-describedby`.
+//! One data-driven renderer for every question kind, following the GOV.UK
+//! pattern: label (or legend), hint and error message together, joined by
+//! `aria-describedby`. A kind is a choice of frame (div, fieldset, group) and
+//! of controls; both come from the same few builders in [`crate::dom`].
 
+use crate::dom::{el, frag, El};
 use crate::messages::{flag, message};
 use crate::state::SurveyState;
 use leptos::prelude::*;
+use std::rc::Rc;
 use std::sync::Arc;
 use survey_core::anon::Detector;
-use survey_core::num::fmt_num;
-use survey_core::{Answer, Kind, Opt, Question, Text, PREFER_NOT_TO_SAY};
+use survey_core::num::{fmt_num, parse_f64};
+use survey_core::{Answer, Kind, Opt, Question, Text, ValidationError, PREFER_NOT_TO_SAY};
+use wasm_bindgen::JsValue;
 
 /// Only English content today; the format already carries other languages.
 pub const LANG: &str = "en";
 
-fn t(text: &Text) -> String {
+pub fn t(text: &Text) -> String {
     text.get(LANG).to_owned()
 }
 
+/// Reads the current answer as a choice value; sets one.
+type GetChoice = Rc<dyn Fn() -> Option<String>>;
+type SetChoice = Rc<dyn Fn(String)>;
+
 /// A question, rendered for its kind. Reads and writes the [`SurveyState`]
-/// from context.
+/// from context; text fields flag identifiers with the `Detector` in context,
+/// if any.
 ///
 /// # Usage
 /// ```ignore
 /// provide_context(SurveyState::new(questionnaire));
-/// view! { <Field question=question.clone() /> }
+/// dom::mount(&parent, move || vec![field(&question)]);
 /// ```
-#[component]
-pub fn Field(question: Question) -> impl IntoView {
+pub fn field(question: &Question) -> El {
     let state = expect_context::<SurveyState>();
-    let id = question.id.clone();
+    let q = question.clone();
+    let id: Arc<str> = q.id.as_str().into();
     let error = {
-        let (id, q) = (id.clone(), question.clone());
+        let (id, q) = (id.clone(), q.clone());
         Memo::new(move |_| state.errors.with(|e| e.get(&id).map(|err| message(&q, err, LANG))))
     };
-    let hint_id = question.hint.as_ref().map(|_| format!("{id}-hint"));
+    let has_error = move || error.with(Option::is_some);
+    let hint_id = q.hint.as_ref().map(|_| format!("{id}-hint"));
     let error_id = format!("{id}-error");
     let described = {
         let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
         move || {
             let mut ids: Vec<String> = hint_id.iter().cloned().collect();
-            if error.with(Option::is_some) {
+            if has_error() {
                 ids.push(error_id.clone());
             }
             (!ids.is_empty()).then(|| ids.join(" "))
         }
     };
-    let invalid = move || error.with(Option::is_some).then_some("true");
-    let hint = question.hint.as_ref().map(|h| view! { <p class="hint" id=hint_id.clone()>{t(h)}</p> });
-    let error_view = move || {
-        error.get().map(|m| {
-            view! {
-                <p class="error-message" id=error_id.clone()>
-                    <span class="visually-hidden">"Error: "</span>
-                    {m}
-                </p>
-            }
-        })
+    let input_id = format!("{id}-input");
+    let text = t(&q.text);
+    let optional = !q.required && !matches!(q.kind, Kind::Info | Kind::Consent);
+    let leave = {
+        let id = id.clone();
+        move || state.leave(&id)
     };
-    let optional = (!question.required && !matches!(question.kind, Kind::Info | Kind::Consent))
-        .then(|| view! { <span class="optional">" (optional)"</span> });
-    let text = t(&question.text);
-    let class = move || if error.with(Option::is_some) { "field field-error" } else { "field" };
-    let container = format!("q-{id}");
 
-    match question.kind.clone() {
-        Kind::Info => view! { <div class="field info" id=container><p>{text}</p></div> }.into_any(),
+    // The frame: which element holds the question, and what names it.
+    let (tag, heading): (&str, El) = match &q.kind {
+        Kind::Info => return el("div").class("field info").id(&format!("q-{id}")).child(el("p").text(&text)),
+        Kind::Single { .. } | Kind::Rating { .. } | Kind::Multiple { .. } => ("fieldset", el("legend")),
+        Kind::Likert { .. } => ("div", el("p").id(&format!("{id}-label"))),
+        Kind::Consent => ("div", el("span")),
+        _ => ("div", el("label").attr("for", &input_id)),
+    };
+    let frame =
+        el(tag).id(&format!("q-{id}")).dyn_attr("class", move || Some(if has_error() { "field field-error" } else { "field" }.into()));
+    let frame = match &q.kind {
+        Kind::Likert { .. } => frame.attr("role", "group").attr("aria-labelledby", &format!("{id}-label")),
+        _ => frame,
+    };
+    let grouped = tag == "fieldset" || matches!(q.kind, Kind::Likert { .. });
+    let frame = if grouped { frame.dyn_attr("aria-describedby", described.clone()) } else { frame };
+    let heading = heading.class("question").text(&text);
+    let heading = if optional { heading.child(el("span").class("optional").text(" (optional)")) } else { heading };
+    let error_view = {
+        let error_id = error_id.clone();
+        move || {
+            error
+                .get()
+                .map(|m| el("p").class("error-message").id(&error_id).child(el("span").class("visually-hidden").text("Error: ")).text(&m))
+        }
+    };
+    let top = |frame: El| {
+        let frame = if matches!(q.kind, Kind::Consent) { frame } else { frame.child(heading) };
+        frame
+            .opt(q.hint.as_ref().map(|h| el("p").class("hint").id(hint_id.as_deref().unwrap_or_default()).text(&t(h))))
+            .region(move || error_view().unwrap_or_else(frag))
+    };
+    // A control (input, textarea) carries the description itself.
+    let control = |e: El| {
+        e.id(&input_id)
+            .attr("name", &id)
+            .dyn_attr("aria-describedby", described.clone())
+            .dyn_attr("aria-invalid", move || has_error().then(|| "true".into()))
+    };
+    let answer_text = {
+        let id = id.clone();
+        move || state.answer(&id).and_then(|a| a.as_text().map(str::to_owned)).unwrap_or_default()
+    };
+
+    match q.kind.clone() {
+        Kind::Info => unreachable!(),
         Kind::ShortText { max_length, .. } | Kind::LongText { max_length, .. } => {
-            let long = matches!(question.kind, Kind::LongText { .. });
-            let input_id = format!("{id}-input");
-            let value = {
+            let long = matches!(q.kind, Kind::LongText { .. });
+            let input = if long { el("textarea").attr("rows", "5") } else { el("input").attr("type", "text").attr("autocomplete", "off") };
+            let set = {
                 let id = id.clone();
-                move || state.answer(&id).and_then(|a| a.as_text().map(str::to_owned)).unwrap_or_default()
+                move |v: String| state.set_answer(&id, Some(Answer::Text(v)))
             };
-            let on_input = {
-                let id = id.clone();
-                move |ev| {
-                    let v = event_target_value(&ev);
-                    state.set_answer(&id, Some(Answer::Text(v)));
+            let value = answer_text.clone();
+            let input = control(input.class("input"))
+                .dyn_prop("value", move || JsValue::from_str(&value()))
+                .on("input", move |ev| set(event_target_value(&ev)))
+                .on("blur", move |_| leave());
+            let remaining = {
+                let value = answer_text.clone();
+                move || {
+                    let r = max_length as i64 - value().chars().count() as i64;
+                    if r >= 0 {
+                        format!("{r} characters remaining")
+                    } else {
+                        format!("{} characters too many", -r)
+                    }
                 }
             };
-            let on_blur = {
-                let id = id.clone();
-                move |_| state.leave(&id)
-            };
-            let count_id = format!("{id}-count");
-            let remaining = {
-                let value = value.clone();
-                move || max_length as i64 - value().chars().count() as i64
-            };
-            let label_for = input_id.clone();
             // Identifiers flagged while typing (the check page repeats them);
             // a polite live region, so a screen reader hears a new one.
-            let flags = {
-                let value = value.clone();
-                let detector = use_context::<StoredValue<Detector>>();
-                move || {
-                    let text = value();
-                    let found = detector.map(|d| d.with_value(|d| d.find(&text))).unwrap_or_default();
-                    found.iter().map(|f| view! { <p class="flag">{flag(&text, f)}</p> }).collect_view()
-                }
+            let detector = use_context::<StoredValue<Detector>>();
+            let flags = move || {
+                let text = answer_text();
+                let found = detector.map(|d| d.with_value(|d| d.find(&text))).unwrap_or_default();
+                frag().children(found.iter().map(|f| el("p").class("flag").text(&flag(&text, f))).collect())
             };
-            let control = if long {
-                view! {
-                    <textarea id=input_id.clone() name=id.clone() rows="5" class="input"
-                        aria-describedby=described.clone() aria-invalid=invalid
-                        prop:value=value.clone() on:input=on_input on:blur=on_blur></textarea>
-                }
-                .into_any()
-            } else {
-                view! {
-                    <input id=input_id.clone() name=id.clone() type="text" class="input" autocomplete="off"
-                        aria-describedby=described.clone() aria-invalid=invalid
-                        prop:value=value.clone() on:input=on_input on:blur=on_blur />
-                }
-                .into_any()
-            };
-            view! {
-                <div class=class id=container>
-                    <label class="question" for=label_for>{text}{optional}</label>
-                    {hint}
-                    {error_view}
-                    {control}
-                    <p class="count" id=count_id aria-live="polite">
-                        {move || {
-                            let r = remaining();
-                            if r >= 0 { format!("{r} characters remaining") } else { format!("{} characters too many", -r) }
-                        }}
-                    </p>
-                    <div class="flags" aria-live="polite">{flags}</div>
-                </div>
-            }
-            .into_any()
+            top(frame)
+                .child(input)
+                .child(el("p").class("count").id(&format!("{id}-count")).attr("aria-live", "polite").dyn_text(remaining))
+                .child(el("div").class("flags").attr("aria-live", "polite").region(flags))
         }
         Kind::Number { step, .. } => {
-            let input_id = format!("{id}-input");
-            let label_for = input_id.clone();
             let whole = step.is_none_or(|s| s.fract() == 0.0);
             // What the student typed, exactly: "05" or "1." must not be
             // rewritten to "5" or "1" under their fingers (the caret would
@@ -142,9 +154,7 @@ pub fn Field(question: Question) -> impl IntoView {
             let value = {
                 let id = id.clone();
                 move || match state.answer(&id) {
-                    Some(Answer::Number(n)) => {
-                        typed.get_value().filter(|t| survey_core::num::parse_f64(t.trim()) == Some(n)).unwrap_or_else(|| fmt_num(n))
-                    }
+                    Some(Answer::Number(n)) => typed.get_value().filter(|t| parse_f64(t.trim()) == Some(n)).unwrap_or_else(|| fmt_num(n)),
                     Some(Answer::Text(s)) => s,
                     _ => String::new(),
                 }
@@ -156,198 +166,152 @@ pub fn Field(question: Question) -> impl IntoView {
                     typed.set_value(Some(raw.clone()));
                     // Keep what was typed even when it is not a number, so the
                     // student sees it and the error, and nothing is lost.
-                    let a = match survey_core::num::parse_f64(raw.trim()) {
+                    let a = match parse_f64(raw.trim()) {
                         Some(n) => Answer::Number(n),
                         _ => Answer::Text(raw),
                     };
                     state.set_answer(&id, Some(a));
                 }
             };
-            let on_blur = {
-                let id = id.clone();
-                move |_| state.leave(&id)
-            };
-            view! {
-                <div class=class id=container>
-                    <label class="question" for=label_for>{text}{optional}</label>
-                    {hint}
-                    {error_view}
-                    <input id=input_id name=id.clone() type="text" class="input input-short"
-                        inputmode=if whole { "numeric" } else { "decimal" } autocomplete="off"
-                        aria-describedby=described aria-invalid=invalid
-                        prop:value=value on:input=on_input on:blur=on_blur />
-                </div>
-            }
-            .into_any()
+            let input = control(el("input").attr("type", "text").class("input input-short"))
+                .attr("inputmode", if whole { "numeric" } else { "decimal" })
+                .attr("autocomplete", "off")
+                .dyn_prop("value", move || JsValue::from_str(&value()))
+                .on("input", on_input)
+                .on("blur", move |_| leave());
+            top(frame).child(input)
         }
         Kind::Consent => {
-            let input_id = format!("{id}-input");
-            let checked = {
+            let id2 = id.clone();
+            let checked = move || state.answer(&id2) == Some(Answer::Bool(true));
+            let set = {
                 let id = id.clone();
-                move || state.answer(&id) == Some(Answer::Bool(true))
-            };
-            let on_change = {
-                let id = id.clone();
-                move |ev| {
-                    state.set_answer(&id, Some(Answer::Bool(event_target_checked(&ev))));
+                move |on: bool| {
+                    state.set_answer(&id, Some(Answer::Bool(on)));
                     state.leave(&id);
                 }
             };
-            view! {
-                <div class=class id=container>
-                    {error_view}
-                    <div class="choice">
-                        <input id=input_id.clone() name=id.clone() type="checkbox"
-                            aria-describedby=described aria-invalid=invalid
-                            prop:checked=checked on:change=on_change />
-                        <label for=input_id>{text}</label>
-                    </div>
-                </div>
-            }
-            .into_any()
+            let input = control(el("input").attr("type", "checkbox"))
+                .dyn_prop("checked", move || JsValue::from_bool(checked()))
+                .on("change", move |ev| set(event_target_checked(&ev)));
+            top(frame).child(el("div").class("choice").child(input).child(el("label").attr("for", &input_id).text(&text)))
         }
         Kind::Single { options, prefer_not_to_say } => {
             let choices = with_prefer_not(options, prefer_not_to_say);
-            view! {
-                <fieldset class=class id=container aria-describedby=described>
-                    <legend class="question">{text}{optional}</legend>
-                    {hint}
-                    {error_view}
-                    <Radios name=id.clone() choices=choices
-                        get={let id = id.clone(); Arc::new(move || state.answer(&id).and_then(|a| a.as_text().map(str::to_owned))) as GetChoice}
-                        set={let id = id.clone(); Arc::new(move |v: String| { state.set_answer(&id, Some(Answer::Text(v))); state.leave(&id); }) as SetChoice} />
-                </fieldset>
-            }
-            .into_any()
+            top(frame).children(radios(&id, choices, text_getter(state, &id), choose(state, &id, |v| Some(Answer::Text(v)))))
         }
         Kind::Rating { min, max, min_label, max_label } => {
-            let choices: Vec<(String, String)> = (min..=max).map(|n| (n.to_string(), n.to_string())).collect();
+            let choices = (min..=max).map(|n| (n.to_string(), n.to_string())).collect();
             let ends = format!(
                 "{min} = {}, {max} = {}",
                 min_label.as_ref().map(t).unwrap_or_default(),
                 max_label.as_ref().map(t).unwrap_or_default()
             );
-            view! {
-                <fieldset class=class id=container aria-describedby=described>
-                    <legend class="question">{text}{optional}</legend>
-                    {hint}
-                    {error_view}
-                    // The end labels sit at the scale's ends in both layouts:
-                    // under the first and last points in one row (wide), above
-                    // the first and below the last in a list (phones).
-                    <div class="rating">
-                        <span class="rating-end rating-min" aria-hidden="true">{min_label.as_ref().map(t)}</span>
-                        <Radios name=id.clone() choices=choices
-                            get={let id = id.clone(); Arc::new(move || state.answer(&id).and_then(|a| a.as_number()).map(fmt_num)) as GetChoice}
-                            set={let id = id.clone(); Arc::new(move |v: String| { state.set_answer(&id, survey_core::num::parse_f64(&v).map(Answer::Number)); state.leave(&id); }) as SetChoice} />
-                        <span class="rating-end rating-max" aria-hidden="true">{max_label.as_ref().map(t)}</span>
-                    </div>
-                    <p class="visually-hidden">{ends}</p>
-                </fieldset>
-            }
-            .into_any()
+            let get: GetChoice = {
+                let id = id.clone();
+                Rc::new(move || state.answer(&id).and_then(|a| a.as_number()).map(fmt_num))
+            };
+            let end = |class: &str, label: &Option<Text>| {
+                el("span").class(class).attr("aria-hidden", "true").text(&label.as_ref().map(t).unwrap_or_default())
+            };
+            // The end labels sit at the scale's ends in both layouts: under
+            // the first and last points in one row (wide), above the first and
+            // below the last in a list (phones).
+            let rating = el("div")
+                .class("rating")
+                .child(end("rating-end rating-min", &min_label))
+                .children(radios(&id, choices, get, choose(state, &id, |v| parse_f64(&v).map(Answer::Number))))
+                .child(end("rating-end rating-max", &max_label));
+            top(frame).child(rating).child(el("p").class("visually-hidden").text(&ends))
         }
         Kind::Multiple { options, .. } => {
             let boxes = options
                 .into_iter()
                 .map(|o| {
-                    let input_id = format!("{id}--{}", o.value);
-                    let value = o.value.clone();
+                    let value: Arc<str> = o.value.as_str().into();
                     let checked = {
                         let (id, value) = (id.clone(), value.clone());
-                        move || matches!(state.answer(&id), Some(Answer::Many(v)) if v.contains(&value))
+                        move || matches!(state.answer(&id), Some(Answer::Many(v)) if v.iter().any(|x| **x == *value))
                     };
-                    let on_change = {
+                    let set = {
                         let id = id.clone();
-                        move |ev| {
-                            let on = event_target_checked(&ev);
+                        move |on: bool| {
                             let mut v = match state.answer(&id) {
                                 Some(Answer::Many(v)) => v,
                                 _ => Vec::new(),
                             };
-                            v.retain(|x| *x != value);
+                            v.retain(|x| **x != *value);
                             if on {
-                                v.push(value.clone());
+                                v.push(value.to_string());
                             }
                             state.set_answer(&id, Some(Answer::Many(v)));
                             state.leave(&id);
                         }
                     };
-                    view! {
-                        <div class="choice">
-                            <input type="checkbox" id=input_id.clone() name=id.clone() value=o.value.clone()
-                                prop:checked=checked on:change=on_change />
-                            <label for=input_id>{t(&o.label)}</label>
-                        </div>
-                    }
+                    choice("checkbox", &id, &o.value, &t(&o.label), Box::new(checked), Box::new(set))
                 })
-                .collect_view();
-            view! {
-                <fieldset class=class id=container aria-describedby=described>
-                    <legend class="question">{text}{optional}</legend>
-                    {hint}
-                    {error_view}
-                    <div class="choices">{boxes}</div>
-                </fieldset>
-            }
-            .into_any()
+                .collect();
+            top(frame).child(el("div").class("choices").children(boxes))
         }
         Kind::Likert { scale, statements, prefer_not_to_say } => {
-            let label_id = format!("{id}-label");
             let choices = with_prefer_not(scale, prefer_not_to_say);
             let rows = statements
                 .into_iter()
                 .map(|s| {
-                    let sid = s.id.clone();
-                    let get = {
+                    let sid: Arc<str> = s.id.as_str().into();
+                    let get: GetChoice = {
                         let (id, sid) = (id.clone(), sid.clone());
-                        move || match state.answer(&id) {
-                            Some(Answer::Grid(g)) => g.get(&sid).cloned(),
+                        Rc::new(move || match state.answer(&id) {
+                            Some(Answer::Grid(g)) => g.get(&*sid).cloned(),
                             _ => None,
-                        }
+                        })
                     };
-                    let set = {
+                    // A grid is checked when the student moves on (Next), not
+                    // when focus moves between its statements: the first tap
+                    // is not an error.
+                    let set: SetChoice = {
                         let (id, sid) = (id.clone(), sid.clone());
-                        move |v: String| {
+                        Rc::new(move |v: String| {
                             let mut g = match state.answer(&id) {
                                 Some(Answer::Grid(g)) => g,
                                 _ => Default::default(),
                             };
-                            g.insert(sid.clone(), v);
+                            g.insert(sid.to_string(), v);
                             state.set_answer(&id, Some(Answer::Grid(g)));
-                        }
+                        })
                     };
                     let missing = {
                         let (id, sid) = (id.clone(), sid.clone());
-                        move || {
-                            state.errors.with(|e| {
-                                matches!(e.get(&id), Some(survey_core::ValidationError::Incomplete { missing }) if missing.contains(&sid))
-                            })
-                        }
+                        move || state.errors.with(|e| matches!(e.get(&id), Some(ValidationError::Incomplete { missing }) if missing.iter().any(|m| **m == *sid)))
                     };
-                    view! {
-                        <fieldset class="statement" id=format!("q-{id}--{sid}") class:statement-missing=missing>
-                            <legend>{t(&s.text)}</legend>
-                            <Radios name=format!("{id}--{sid}") choices=choices.clone() get=Arc::new(get) as GetChoice set=Arc::new(set) as SetChoice />
-                        </fieldset>
-                    }
+                    let name = format!("{id}--{sid}");
+                    el("fieldset")
+                        .class("statement")
+                        .id(&format!("q-{name}"))
+                        .dyn_class("statement-missing", missing)
+                        .child(el("legend").text(&t(&s.text)))
+                        .children(radios(&name, choices.clone(), get, set))
                 })
-                .collect_view();
-            let labelled_by = label_id.clone();
-            // A grid is checked when the student moves on (Next), not when
-            // focus moves between its statements: the first tap is not an error.
-            view! {
-                <div class=class id=container role="group" aria-labelledby=labelled_by
-                    aria-describedby=described>
-                    <p class="question" id=label_id>{text}{optional}</p>
-                    {hint}
-                    {error_view}
-                    {rows}
-                </div>
-            }
-            .into_any()
+                .collect();
+            top(frame).children(rows)
         }
     }
+}
+
+/// The current answer as text, for a choice's `checked`.
+fn text_getter(state: SurveyState, id: &Arc<str>) -> GetChoice {
+    let id = id.clone();
+    Rc::new(move || state.answer(&id).and_then(|a| a.as_text().map(str::to_owned)))
+}
+
+/// Stores a chosen value (as `answer` makes it) and checks the question: a
+/// choice is complete the moment it is made.
+fn choose(state: SurveyState, id: &Arc<str>, answer: fn(String) -> Option<Answer>) -> SetChoice {
+    let id = id.clone();
+    Rc::new(move |v| {
+        state.set_answer(&id, answer(v));
+        state.leave(&id);
+    })
 }
 
 /// Options as (value, label), with "Prefer not to say" last when allowed.
@@ -359,35 +323,43 @@ fn with_prefer_not(options: Vec<Opt>, prefer_not: bool) -> Vec<(String, String)>
     v
 }
 
-/// Type-erased accessors for [`Radios`], so its view code is compiled once
-/// rather than once per caller.
-pub type GetChoice = Arc<dyn Fn() -> Option<String> + Send + Sync>;
-pub type SetChoice = Arc<dyn Fn(String) + Send + Sync>;
-
 /// A native radio group: one `<input type=radio>` per choice, each inside a
 /// large tap target.
-#[component]
-pub fn Radios(name: String, choices: Vec<(String, String)>, get: GetChoice, set: SetChoice) -> impl IntoView {
+fn radios(name: &str, choices: Vec<(String, String)>, get: GetChoice, set: SetChoice) -> Vec<El> {
     choices
         .into_iter()
         .map(|(value, label)| {
-            let input_id = format!("{name}--{value}");
             let checked = {
                 let (get, value) = (get.clone(), value.clone());
                 move || get().as_deref() == Some(value.as_str())
             };
-            let on_change = {
+            let set = {
                 let (set, value) = (set.clone(), value.clone());
                 move |_| set(value.clone())
             };
-            let pnts = value == PREFER_NOT_TO_SAY;
-            view! {
-                <div class="choice" class:choice-pnts=pnts>
-                    <input type="radio" id=input_id.clone() name=name.clone() value=value
-                        prop:checked=checked on:change=on_change />
-                    <label for=input_id>{label}</label>
-                </div>
+            let c = choice("radio", name, &value, &label, Box::new(checked), Box::new(set));
+            if value == PREFER_NOT_TO_SAY {
+                c.class("choice choice-pnts")
+            } else {
+                c
             }
         })
-        .collect_view()
+        .collect()
+}
+
+/// One radio or checkbox with its label, in a large tap target.
+fn choice(kind: &str, name: &str, value: &str, label: &str, checked: Box<dyn Fn() -> bool>, set: Box<dyn Fn(bool)>) -> El {
+    let input_id = format!("{name}--{value}");
+    el("div")
+        .class("choice")
+        .child(
+            el("input")
+                .attr("type", kind)
+                .id(&input_id)
+                .attr("name", name)
+                .attr("value", value)
+                .dyn_prop("checked", move || JsValue::from_bool(checked()))
+                .on("change", move |ev| set(event_target_checked(&ev))),
+        )
+        .child(el("label").attr("for", &input_id).text(label))
 }

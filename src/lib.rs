@@ -1,14 +1,16 @@
 //! Cohort Survey: the Leptos renderer over `survey-core`.
 //!
-//! - [`App`] loads the run-time config and the questionnaire, then shows the
+//! - [`app`] loads the run-time config and the questionnaire, then shows the
 //!   survey or a friendly error page.
 //! - `survey` holds the page flow (sections, Back/Next, check page).
-//! - `fields` renders one question of each kind.
+//! - `fields` renders a question of any kind (one data-driven renderer).
+//! - `dom` holds the few element builders every view is made of.
 //! - `messages` turns survey-core's error codes into English, in one place.
 //! - `load` and `browser` are the adapters to the outside world.
 
 mod app;
 pub mod browser;
+pub mod dom;
 pub mod drafts;
 pub mod fields;
 pub mod load;
@@ -18,9 +20,17 @@ pub mod outbox;
 pub mod pwa;
 pub mod state;
 pub mod storage;
-mod survey;
+pub mod survey;
 
-pub use app::App;
-pub use fields::Field;
+pub use app::app;
+pub use fields::field;
 pub use state::SurveyState;
-pub use survey::Survey;
+pub use survey::survey;
+
+/// Mounts the app into `<body>`, replacing index.html's boot placeholder.
+/// The app lives as long as the page: its root owner is never dropped.
+pub fn start() {
+    browser::remove_boot_placeholder();
+    let body = dom::document().body().expect("a <body>");
+    std::mem::forget(dom::mount(&body, app));
+}

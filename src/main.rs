@@ -1,7 +1,6 @@
-//! Entry point: mounts the app and nothing else (components live in lib.rs so
-//! browser tests can mount them).
+//! Entry point: mounts the app and nothing else (everything else lives in
+//! lib.rs so browser tests can mount its parts).
 
 fn main() {
-    cohort_survey::browser::remove_boot_placeholder();
-    leptos::mount::mount_to_body(cohort_survey::App);
+    cohort_survey::start();
 }

@@ -1,6 +1,7 @@
 //! The notices at the top of a page (and the check page's warning): one view
 //! for all of them.
 
+use crate::dom::{el, El};
 use leptos::prelude::*;
 
 /// A button (or a link, with `link`) under a notice.
@@ -29,36 +30,35 @@ impl Action {
 }
 
 /// A notice at the top of the page: its text and actions. Every notice is
-/// this one view, so its code is compiled once: each notice written as its
-/// own `view!` cost the wasm app 1-2 KB.
-pub fn notice(class: &'static str, role: &'static str, text: String, actions: Vec<Action>) -> impl IntoView {
+/// this one builder, so its code is compiled once.
+pub fn notice(class: &'static str, role: &'static str, text: String, actions: Vec<Action>) -> El {
     notice_with(class, role, text, actions, None)
 }
 
 /// A notice with technical details for IT staff behind a disclosure, so a
 /// student never has to read status codes or JSON.
-pub fn notice_with(class: &'static str, role: &'static str, text: String, actions: Vec<Action>, details: Option<String>) -> impl IntoView {
-    let actions = actions
-        .into_iter()
-        .map(|a| match a.link {
-            Some(href) => view! {
-                <a class="button button-secondary" href=href target="_blank" rel="noopener">{a.label}</a>
+pub fn notice_with(class: &'static str, role: &'static str, text: String, actions: Vec<Action>, details: Option<String>) -> El {
+    let mut n = el("div").class(class).attr("role", role).child(el("p").text(&text)).opt(details.map(|d| for_it(&d)));
+    for a in actions {
+        n = n.child(match a.link {
+            Some(href) => {
+                el("a").class("button button-secondary").attr("href", &href).attr("target", "_blank").attr("rel", "noopener").text(a.label)
             }
-            .into_any(),
             None => {
-                let class = if a.dismiss { "link-button" } else { "button button-secondary" };
-                let hidden = a.dismiss.then(|| view! { <span class="visually-hidden">" this message"</span> });
-                view! { <button type="button" class=class on:click=move |_| a.run.run(())>{a.label}{hidden}</button> }.into_any()
+                let b = el("button")
+                    .attr("type", "button")
+                    .class(if a.dismiss { "link-button" } else { "button button-secondary" })
+                    .text(a.label);
+                let b = if a.dismiss { b.child(el("span").class("visually-hidden").text(" this message")) } else { b };
+                let run = a.run;
+                b.on("click", move |_| run.run(()))
             }
-        })
-        .collect_view();
-    view! {
-        <div class=class role=role>
-            <p>{text}</p>
-            {details.map(|d| view! {
-                <details class="for-it"><summary>"Details for IT staff"</summary><p class="technical">{d}</p></details>
-            })}
-            {actions}
-        </div>
+        });
     }
+    n
+}
+
+/// "Details for IT staff": the technical reason, folded away.
+pub fn for_it(details: &str) -> El {
+    el("details").class("for-it").child(el("summary").text("Details for IT staff")).child(el("p").class("technical").text(details))
 }

@@ -3,8 +3,8 @@
 
 use cohort_survey::fields::LANG;
 use cohort_survey::messages::message;
-use cohort_survey::{browser, load, Field, SurveyState};
-use leptos::{mount::mount_to, prelude::*, task::tick};
+use cohort_survey::{browser, dom, field, load, survey, SurveyState};
+use leptos::{prelude::*, task::tick};
 use survey_core::submission::is_uuid_v4;
 use survey_core::{Questionnaire, ValidationError};
 use wasm_bindgen::{JsCast, JsValue};
@@ -27,11 +27,11 @@ fn mount_question(id: &'static str) -> (web_sys::HtmlElement, SurveyState) {
     let question = q.question(id).unwrap().clone();
     let state = SurveyState::new(q);
     let el = container();
-    let handle = mount_to(el.clone(), move || {
+    let owner = dom::mount(&el, move || {
         provide_context(state);
-        view! { <Field question=question.clone() /> }
+        field(&question)
     });
-    std::mem::forget(handle);
+    std::mem::forget(owner);
     (el, state)
 }
 
@@ -106,8 +106,8 @@ fn mount_survey(page: usize) -> (web_sys::HtmlElement, SurveyState) {
     let state = SurveyState::new(q);
     state.page.set(page);
     let el = container();
-    let handle = mount_to(el.clone(), move || view! { <cohort_survey::Survey state=state on_submit=|_| () /> });
-    std::mem::forget(handle);
+    let owner = dom::mount(&el, move || survey(state, Callback::new(|_| ()), None));
+    std::mem::forget(owner);
     (el, state)
 }
 
