@@ -100,6 +100,13 @@ fn setup() -> Result {
     if !String::from_utf8_lossy(&targets.stdout).contains("wasm32-unknown-unknown") {
         run_cmd(cmd("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
     }
+    // std's source, so the shipped build can rebuild std for size (see
+    // build_app); about 3 MB from rustup's own server.
+    if !has_rust_src() {
+        if let Err(e) = run_cmd(cmd("rustup").args(["component", "add", "rust-src"])) {
+            eprintln!("setup: rust-src not installed ({e}); the app will be built without rebuilding std (about 12 KB larger)");
+        }
+    }
     // trunk 0.22 needs a newer rustc than stable here; 0.21.14 builds.
     if !version_of("trunk").is_some_and(|v| v.ends_with(TRUNK_VERSION)) {
         run_cmd(cmd("cargo").args(["install", "trunk", "--version", TRUNK_VERSION, "--locked"]))?;
@@ -168,8 +175,31 @@ fn is_root() -> bool {
 
 // ------------------------------------------------------------- build / run ---
 
+fn has_rust_src() -> bool {
+    cmd("rustup")
+        .args(["component", "list", "--installed"])
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).lines().any(|l| l.starts_with("rust-src")))
+}
+
+/// The shipped build: `trunk build --release`, with std rebuilt for size and
+/// panics that abort at once (no panic messages, no formatting code for
+/// them): about 12 KB of brotli less. That needs two unstable cargo/rustc
+/// flags; `RUSTC_BOOTSTRAP` allows them on the pinned stable toolchain, which
+/// is steadier than a moving nightly. Its own target dir, so these flags
+/// never invalidate the wasm tests' build (and the reverse).
 fn build_app() -> Result {
-    run_cmd(cmd("trunk").args(["build", "--release"]))
+    let mut c = cmd("trunk");
+    c.args(["build", "--release"]);
+    if has_rust_src() {
+        c.env("CARGO_TARGET_DIR", root().join("target/ship"))
+            .env("RUSTC_BOOTSTRAP", "1")
+            .env("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort")
+            .env("RUSTFLAGS", "-Zunstable-options -Cpanic=immediate-abort");
+    } else {
+        eprintln!("build: rust-src missing (rustup component add rust-src): building without rebuilding std");
+    }
+    run_cmd(&mut c)
 }
 
 fn build_collector() -> Result {
@@ -238,11 +268,21 @@ fn test(args: &[String]) -> Result {
         c.args(["test", "--target", "wasm32-unknown-unknown", "-p", "cohort-survey"]).env("CHROMEDRIVER", "/usr/bin/chromedriver");
         tiers.push(("wasm (Chromium)", run_counted(&mut c)?));
     }
-    if only("e2e") {
+    if only("size") || only("e2e") {
         build_app()?;
         build_collector()?;
+    }
+    if only("size") {
+        // The budget the project sets itself: a first visit over it fails.
+        let total = first_visit()?;
+        if total > SIZE_LIMIT {
+            return Err(format!("size: a first visit is {total} B on the wire, over the enforced limit of {SIZE_LIMIT} B"));
+        }
+        tiers.push(("size", Counts { passed: 1, ..Counts::default() }));
+    }
+    if only("e2e") {
         let mut c = cmd("npx");
-        c.args(["playwright", "test"]).args(args.iter().filter(|a| !["lint", "host", "wasm", "e2e"].contains(&a.as_str())));
+        c.args(["playwright", "test"]).args(args.iter().filter(|a| !["lint", "host", "wasm", "size", "e2e"].contains(&a.as_str())));
         tiers.push(("e2e (Playwright)", run_counted(&mut c)?));
     }
     let (mut passed, mut failed, mut flaky) = (0, 0, 0);
@@ -338,26 +378,140 @@ fn run_counted(c: &mut Command) -> Result<Counts> {
 fn size() -> Result {
     setup()?;
     build_app()?;
+    build_collector()?;
     let dist = root().join("dist");
     let mut files = Vec::new();
     collect(&dist, &mut files).map_err(|e| format!("dist: {e}"))?;
     // The .br/.gz twins are the same files, compressed for the receiver.
     files.retain(|f| !f.extension().is_some_and(|e| e == "br" || e == "gz"));
     files.sort();
-    let (mut raw_t, mut gz_t, mut br_t) = (0, 0, 0);
-    println!("{:<48} {:>10} {:>10} {:>10}", "file (release build)", "raw", "gzip -9", "brotli 11");
+    println!("{:<48} {:>10} {:>10} {:>10}", "every file of the release build", "raw", "gzip -9", "brotli 11");
     for f in &files {
         let bytes = fs::read(f).map_err(|e| e.to_string())?;
-        let (gz, br) = (gzip(&bytes), brotli(&bytes));
         let name = f.strip_prefix(&dist).unwrap_or(f).display().to_string();
-        println!("{name:<48} {:>10} {gz:>10} {br:>10}", bytes.len());
-        raw_t += bytes.len();
-        gz_t += gz;
-        br_t += br;
+        println!("{name:<48} {:>10} {:>10} {:>10}", bytes.len(), gzip(&bytes), brotli(&bytes));
     }
-    println!("{:<48} {raw_t:>10} {gz_t:>10} {br_t:>10}", "TOTAL first visit (every file)");
-    println!("\nbudget: 80 KB (81,920 B) brotli for a first visit: {}", if br_t <= 81_920 { "within" } else { "OVER" });
+    println!();
+    let total = first_visit()?;
+    println!(
+        "\nbudget: 80 KB ({BUDGET} B) on the wire for a first visit: {}; enforced by `cargo xtask test` at {SIZE_LIMIT} B",
+        if total <= BUDGET { "within" } else { "OVER" }
+    );
     Ok(())
+}
+
+/// Principle 5's budget: a first visit, on the wire, as the reference
+/// receiver serves it.
+const BUDGET: u64 = 81_920;
+/// What `cargo xtask test` enforces: the budget once the app is within it;
+/// until then a ratchet at the measured size (rounded up), lowered as cuts
+/// land, so the size can only go down.
+const SIZE_LIMIT: u64 = 145_000;
+
+/// Serves dist/ with the release receiver and fetches what a first visit
+/// fetches, as a browser asks for it (`Accept-Encoding: br, gzip`): the
+/// page, every file it links, config.json, the questionnaire config.json
+/// names, the service worker and its precache list. Prints each file's bytes
+/// on the wire and returns the total.
+fn first_visit() -> Result<u64> {
+    let dist = root().join("dist");
+    let index = fs::read_to_string(dist.join("index.html")).map_err(|e| format!("dist/index.html: {e}"))?;
+    let mut paths = vec![String::new()];
+    // Every href/src in the page (trunk writes the hashed names there).
+    for attr in ["href=\"", "src=\""] {
+        for part in index.split(attr).skip(1) {
+            let url = part.split('"').next().unwrap_or("").trim_start_matches("./").to_owned();
+            // Only iOS asks for its home-screen icon, and only when one is added.
+            if !url.is_empty() && !url.contains("://") && !url.contains("apple-touch-icon") {
+                paths.push(url);
+            }
+        }
+    }
+    paths.push("config.json".into());
+    let config = fs::read_to_string(dist.join("config.json")).unwrap_or_default();
+    if let Some(q) = config.split("\"questionnaire\"").nth(1).and_then(|r| r.split('"').nth(1)) {
+        paths.push(q.trim_start_matches("./").to_owned());
+    }
+    paths.push("sw.js".into());
+    let sw = fs::read_to_string(dist.join("sw.js")).unwrap_or_default();
+    if let Some(list) = sw.split("__PRECACHE=[").nth(1).and_then(|r| r.split(']').next()) {
+        paths.extend(list.split(',').map(|p| p.trim_matches('"').trim_start_matches("./").to_owned()));
+    }
+    let mut seen = Vec::new();
+    paths.retain(|p| {
+        let p = p.trim_end_matches('/').to_owned();
+        !seen.contains(&p) && {
+            seen.push(p);
+            true
+        }
+    });
+
+    let port = 8179;
+    let data = env::temp_dir().join(format!("cohort-survey-size-{}.sqlite", std::process::id()));
+    let mut server = cmd(collector_bin("collector").to_str().unwrap_or("collector"))
+        .args(["--listen", &format!("127.0.0.1:{port}"), "--database", data.to_str().unwrap_or("size.sqlite")])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("collector: {e}"))?;
+    let result = (|| {
+        let deadline = Instant::now() + std::time::Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if Instant::now() > deadline {
+                return Err("size: the receiver did not start".to_owned());
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        println!("{:<48} {:>10} {:>8}", "first visit, as the receiver serves it", "on wire", "encoding");
+        let mut total = 0;
+        for p in &paths {
+            let (status, encoding, body) = http_get(port, &format!("/{p}"))?;
+            if status != 200 {
+                return Err(format!("size: GET /{p} answered {status}"));
+            }
+            println!("{:<48} {body:>10} {encoding:>8}", if p.is_empty() { "/ (index.html)" } else { p });
+            total += body;
+        }
+        println!("{:<48} {total:>10}", "TOTAL first visit");
+        Ok(total)
+    })();
+    let _ = server.kill();
+    let _ = server.wait();
+    let _ = fs::remove_file(&data);
+    result
+}
+
+/// One HTTP/1.1 GET on loopback: status, Content-Encoding, body bytes.
+fn http_get(port: u16, path: &str) -> Result<(u16, String, u64)> {
+    use std::io::Read;
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
+    write!(s, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept-Encoding: br, gzip\r\nConnection: close\r\n\r\n")
+        .map_err(|e| e.to_string())?;
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).map_err(|e| e.to_string())?;
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").ok_or("size: no HTTP header")?;
+    let head = String::from_utf8_lossy(&raw[..split]).to_ascii_lowercase();
+    let status = head.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    let header = |name: &str| head.lines().find_map(|l| l.strip_prefix(name).map(|v| v.trim().to_owned()));
+    let mut body = raw[split + 4..].to_vec();
+    if header("transfer-encoding:").is_some_and(|v| v.contains("chunked")) {
+        body = dechunk(&body);
+    }
+    Ok((status, header("content-encoding:").unwrap_or_else(|| "-".into()), body.len() as u64))
+}
+
+fn dechunk(mut b: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    while let Some(end) = b.windows(2).position(|w| w == b"\r\n") {
+        let n = usize::from_str_radix(String::from_utf8_lossy(&b[..end]).trim(), 16).unwrap_or(0);
+        if n == 0 {
+            break;
+        }
+        let start = end + 2;
+        out.extend_from_slice(&b[start..(start + n).min(b.len())]);
+        b = &b[(start + n + 2).min(b.len())..];
+    }
+    out
 }
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {

@@ -10,6 +10,7 @@ use std::convert::Infallible;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 use tower::ServiceExt;
+use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 
 /// For files whose name carries a content hash: they never change.
@@ -26,7 +27,14 @@ pub fn static_files(dist: &Path) -> Router {
     // brotli instead of ~550 KB. ServeDir picks one by Accept-Encoding and
     // falls back to the plain file.
     let serve = ServeDir::new(dist).append_index_html_on_directories(true).precompressed_br().precompressed_gzip().fallback(spa);
-    Router::new().fallback_service(serve).layer(middleware::from_fn(cache_control)).layer(middleware::from_fn(same_origin_redirects))
+    // The files a school edits in place (index.html, config.json, the
+    // questionnaires, sw.js) have no twins: compressed per request instead.
+    // A response that already has a Content-Encoding (a twin) is left alone.
+    Router::new()
+        .fallback_service(serve)
+        .layer(CompressionLayer::new().br(true).gzip(true))
+        .layer(middleware::from_fn(cache_control))
+        .layer(middleware::from_fn(same_origin_redirects))
 }
 
 /// Keeps every redirect on this origin. ServeDir answers a directory asked

@@ -34,9 +34,29 @@ async fn hashed_assets_are_served_precompressed_by_accept_encoding() {
         assert!(h["cache-control"].to_str().unwrap().contains("immutable"), "{enc:?}");
         assert_eq!(res.text().await.unwrap(), body, "{enc:?}");
     }
-    // Files edited in place have no twin: served as they are, revalidated.
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn files_edited_in_place_are_compressed_per_request_and_revalidated() {
+    let s = TestServer::start_with(|c| {
+        // A questionnaire-sized file with no twin beside it.
+        let big = format!("{{\"questionnaire\": \"{}\"}}", "Balint groups feedback. ".repeat(200));
+        std::fs::write(c.dist_dir.join("config.json"), big).unwrap();
+    })
+    .await;
+    let raw = s.client.get(s.url("/config.json")).send().await.unwrap();
+    assert!(raw.headers().get("content-encoding").is_none(), "no Accept-Encoding: the plain file");
+    let plain = raw.bytes().await.unwrap();
     let res = s.client.get(s.url("/config.json")).header("accept-encoding", "br").send().await.unwrap();
-    assert!(res.headers().get("content-encoding").is_none());
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-encoding"], "br");
     assert_eq!(res.headers()["cache-control"], "no-cache");
+    assert!(res.headers()["vary"].to_str().unwrap().to_ascii_lowercase().contains("accept-encoding"));
+    let body = res.bytes().await.unwrap();
+    assert!(body.len() * 10 < plain.len(), "{} bytes on the wire for {}", body.len(), plain.len());
+    let mut decoded = Vec::new();
+    brotli::BrotliDecompress(&mut &body[..], &mut decoded).unwrap();
+    assert_eq!(decoded, plain, "the same file, compressed");
     s.stop().await;
 }
