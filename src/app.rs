@@ -33,10 +33,23 @@ pub fn app() -> El {
     leptos::task::spawn_local(async move {
         loaded.set(Some(load(browser::query_param("questionnaire"), browser::query_param("endpoint")).await));
     });
+    // index.html's first screen (#boot) stays until the first page is built,
+    // and goes in the same frame as that page comes: no blank, nothing moves.
+    let boot = browser::boot_placeholder();
+    let waiting = boot.is_none();
     el("main").id("main").class("page").region(move || match loaded.get() {
-        None => el("p").class("loading").attr("role", "status").text("Loading the questionnaire…"),
-        Some(Err(e)) => error_page(e),
-        Some(Ok(l)) => loaded_view(l),
+        None if waiting => el("p").class("loading").attr("role", "status").text("Loading the questionnaire…"),
+        None => frag(),
+        Some(result) => {
+            let page = match result {
+                Err(e) => error_page(e),
+                Ok(l) => loaded_view(l),
+            };
+            if let Some(b) = &boot {
+                b.remove();
+            }
+            page
+        }
     })
 }
 

@@ -26,11 +26,9 @@ pub fn query_param(name: &str) -> Option<String> {
     web_sys::UrlSearchParams::new_with_str(&search).ok()?.get(name)
 }
 
-/// Removes index.html's static placeholder once the app takes over.
-pub fn remove_boot_placeholder() {
-    if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("boot")) {
-        el.remove();
-    }
+/// index.html's first screen, shown until the app's first page is ready.
+pub fn boot_placeholder() -> Option<web_sys::Element> {
+    web_sys::window()?.document()?.get_element_by_id("boot")
 }
 
 /// "earlier today", "yesterday", a weekday within the week, else a date.

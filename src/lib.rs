@@ -27,10 +27,10 @@ pub use fields::field;
 pub use state::SurveyState;
 pub use survey::survey;
 
-/// Mounts the app into `<body>`, replacing index.html's boot placeholder.
-/// The app lives as long as the page: its root owner is never dropped.
+/// Mounts the app into `<body>`; it replaces index.html's first screen
+/// (`#boot`) once its own first page is ready. The app lives as long as the
+/// page: its root owner is never dropped.
 pub fn start() {
-    browser::remove_boot_placeholder();
     let body = dom::document().body().expect("a <body>");
     std::mem::forget(dom::mount(&body, app));
 }

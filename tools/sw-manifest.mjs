@@ -17,6 +17,7 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { minifyJs } from './minify.mjs';
 import { precompress } from './precompress.mjs';
+import { writeBoot } from './boot.mjs';
 
 const staging = process.env.TRUNK_STAGING_DIR;
 if (!staging) {
@@ -36,6 +37,10 @@ const wanted = (path) =>
   path === 'config.json' ||
   (path.startsWith('questionnaires/') && path.endsWith('.json')) ||
   (/\.(js|wasm|css)$/.test(path) && path !== 'sw.js' && path !== 'embed.js');
+
+// First: the first screen into index.html, which is precached (and hashed
+// into the version) below.
+writeBoot(staging);
 
 const files = walk(staging).filter(wanted).sort();
 if (!files.includes('index.html')) {

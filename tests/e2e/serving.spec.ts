@@ -1,6 +1,6 @@
 // The receiver serves the app's hashed assets compressed (issue 11): the
 // wasm a student waits for travels as brotli or gzip, not raw.
-import { test, expect } from './fixtures';
+import { test, expect, questionnaire } from './fixtures';
 
 test('the wasm, JS and CSS arrive compressed, and are cached for good', async ({ survey, page }) => {
   const encodings = new Map<string, string | undefined>();
@@ -22,4 +22,45 @@ test('the wasm, JS and CSS arrive compressed, and are cached for good', async ({
   const res = await page.request.get([...encodings.keys()].find(p => p.endsWith('.css'))!);
   expect(res.headers()['cache-control']).toContain('immutable');
   expect(res.headers()['vary']).toMatch(/accept-encoding/i);
+});
+
+// First paint from HTML (issue 11): before the wasm arrives, index.html
+// already shows the questionnaire's title, introduction and the first
+// question's frame; the app then puts its first page in the same place.
+test('the first screen paints from index.html before the wasm, and the app takes over without a shift', async ({ page }) => {
+  let release = () => {};
+  const gate = new Promise<void>(r => (release = r));
+  await page.route('**/*_bg.wasm', async route => {
+    await gate;
+    await route.continue();
+  });
+  await page.addInitScript(() => {
+    (window as any).__shift = 0;
+    new PerformanceObserver(list => {
+      for (const e of list.getEntries() as any[]) if (!e.hadRecentInput) (window as any).__shift += e.value;
+    }).observe({ type: 'layout-shift', buffered: true });
+  });
+  await page.goto('./');
+  const first = questionnaire.sections[0];
+  const boot = page.locator('#boot');
+  await expect(boot.locator('h1')).toHaveText(questionnaire.title);
+  await expect(boot.locator('.intro')).toHaveText(questionnaire.intro);
+  await expect(boot.locator('.page-title-text')).toHaveText(first.title);
+  await expect(boot.locator('.question')).toHaveText(first.questions[0].text);
+  // Nothing to tap yet: a tap the app then replaced would be an answer lost.
+  await expect(boot.locator('input, textarea, button')).toHaveCount(0);
+  const tops = () =>
+    page.evaluate(() =>
+      ['h1.title', '.intro', '.page-title', '.field .question'].map(s => {
+        // The first visible one: the app's page goes on below the frame.
+        const e = [...document.querySelectorAll(s)].find(e => (e as HTMLElement).offsetParent !== null);
+        return e ? Math.round(e.getBoundingClientRect().top) : `no ${s}`;
+      }),
+    );
+  const before = await tops();
+  release();
+  await expect(page.locator('main .field input').first()).toBeVisible();
+  await expect(boot).toHaveCount(0);
+  expect(await tops()).toEqual(before);
+  expect(await page.evaluate(() => (window as any).__shift)).toBe(0);
 });

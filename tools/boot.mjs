@@ -1,0 +1,63 @@
+// Writes the first screen into the staged index.html's #boot placeholder, so
+// a phone paints the questionnaire's title, its introduction and the first
+// question's frame from HTML and CSS before the wasm arrives (issue 11). The
+// app removes #boot in the same frame as it puts the real first page in its
+// place, with the same elements and classes, so nothing moves.
+//
+// Only the frame: the question's label and hint, not its options. A tap on a
+// placeholder that the app then replaced would be an answer lost.
+//
+// From the questionnaire that config.json names, in its default language. A
+// school that edits config.json or the questionnaire after the build sees the
+// old words for the moment before the app starts, never in the app itself.
+
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const escape = (s) => String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
+
+export function writeBoot(staging) {
+  const indexPath = join(staging, 'index.html');
+  const html = readFileSync(indexPath, 'utf8');
+  const start = html.indexOf('<div id="boot"');
+  const end = html.indexOf('<!-- /boot -->');
+  if (start < 0 || end < 0) {
+    console.error('boot: index.html lacks <div id="boot"> ... <!-- /boot -->');
+    process.exit(1);
+  }
+  let q;
+  try {
+    const config = JSON.parse(readFileSync(join(staging, 'config.json'), 'utf8'));
+    const path = join(staging, String(config.questionnaire ?? '').replace(/^\.\//, ''));
+    if (!existsSync(path)) throw new Error(`no ${config.questionnaire}`);
+    q = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    // A broken file is the app's to report, with its error page; the boot
+    // screen stays the plain one.
+    console.log(`boot: first screen not written (${e.message})`);
+    return;
+  }
+  const lang = q.default_language ?? 'en';
+  const text = (t) => (t == null ? '' : typeof t === 'string' ? t : (t[lang] ?? t.en ?? Object.values(t)[0] ?? ''));
+  const sections = q.sections ?? [];
+  const first = sections[0] ?? { questions: [] };
+  // What the app counts before any answer: sections with no condition.
+  const shown = sections.filter((s) => !s.show_if).length;
+  const question = (first.questions ?? []).find((x) => !x.show_if);
+  const hint = question?.hint ? `<p class="hint">${escape(text(question.hint))}</p>` : '';
+  const grouped = ['single', 'multiple', 'rating'].includes(question?.type);
+  const frame = !question || question.type === 'info' || question.type === 'consent'
+    ? ''
+    : grouped
+      ? `<fieldset class="field"><legend class="question">${escape(text(question.text))}</legend>${hint}</fieldset>`
+      : `<div class="field"><p class="question">${escape(text(question.text))}</p>${hint}</div>`;
+  const loading = html.slice(start, end).match(/<p class="loading"[^>]*>[^<]*<\/p>/)?.[0] ?? '';
+  const noscript = html.slice(start, end).match(/<noscript>[\s\S]*?<\/noscript>/)?.[0] ?? '';
+  const boot = `<div id="boot" class="page" aria-busy="true">` +
+    `<h1 class="title">${escape(text(q.title))}</h1>` +
+    (q.intro ? `<p class="intro">${escape(text(q.intro))}</p>` : '') +
+    `<h2 class="page-title"><span class="progress caption">Section 1 of ${shown}</span><span class="page-title-text">${escape(text(first.title))}</span></h2>` +
+    frame + loading + noscript + `</div>`;
+  writeFileSync(indexPath, html.slice(0, start) + boot + html.slice(end));
+  console.log(`boot: first screen of ${q.id ?? 'the questionnaire'} written into index.html`);
+}
