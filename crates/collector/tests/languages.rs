@@ -117,3 +117,23 @@ async fn a_language_the_questionnaire_does_not_offer_is_refused() {
     assert_eq!(s.post(&old).await.0, 201);
     s.stop().await;
 }
+
+#[test]
+fn the_report_page_offers_the_questionnaires_languages_and_keeps_the_choice() {
+    use collector::report::{build, html, Selection};
+    let dir = workdir();
+    let known = collector::Questionnaires::load_dir(&dir.path().join("questionnaires")).unwrap();
+    let sel = Selection { questionnaire: Some("balint-end-of-cohort".into()), lang: Some("cy".into()), ..Selection::default() };
+    let r = build(&known, &[], sel.clone(), 10).unwrap();
+    let langs = collector::export::languages(&known);
+    let page = html::report(&r, &sel, "csrf", &langs);
+    assert!(page.contains("Grwpiau Balint: adborth diwedd y garfan"), "the title in Welsh");
+    assert!(page.contains(r#"<select id="f-lang" name="lang">"#) && page.contains(r#"<option value="cy" selected>cy</option>"#));
+    // Downloads and the filters' links keep the language.
+    assert!(page.contains("/api/report.json?questionnaire=balint-end-of-cohort&amp;lang=cy"), "{page}");
+    let unknown = Selection { lang: Some("fr".into()), ..Selection::default() };
+    assert_eq!(
+        build(&known, &[], unknown, 10).unwrap_err().to_string(),
+        r#"the questionnaires have no texts in "fr"; languages available: cy, en"#
+    );
+}
