@@ -39,6 +39,21 @@
 //! the figures inside validation messages are plain decimals, which read the
 //! same in English and Welsh.
 //!
+//! # How the app uses it
+//! - The language: `let tag = choose(url, stored, &browser, &q.languages, &q.default_language);`
+//!   then `let ui = Lang::from_tag(&tag).unwrap_or(Lang::En);` for the
+//!   interface (a questionnaire language the catalogue lacks shows English
+//!   buttons), `<html lang={ui.tag()} dir={ui.dir()}>` (or `lang={tag}` for a
+//!   questionnaire-only language).
+//! - Interface words: `ui.t(Msg::Next)`; with placeholders
+//!   `fill(&ui.t(Msg::SectionOf), &[("n", "2"), ("total", "6")])`.
+//! - Questionnaire content: `ui.pseudo(text.get(&tag))` (unchanged for real
+//!   languages; `Text::get` falls back to English for a pseudo-locale's tag).
+//! - The switch: one link or button per [`Lang`] the questionnaire offers
+//!   (`q.languages`, never a pseudo-locale), named by [`Lang::name_in_itself`]
+//!   with `lang` set to its tag.
+//! - The submission: `payload::build_submission_in(.., config.language_to_record(&tag))`.
+//!
 //! # Which file uses which key
 //! For switching the call sites (the keys are in the same order below):
 //! - `src/messages.rs`: `Req*`, `Incomplete*`, `EnterFigure`, `SelectOneOf`,
@@ -121,7 +136,7 @@ catalogue! {
     EnterFigure { en: "Enter a number as a figure, like 4, for: {text}", cy: "Rhowch rif fel ffigur, fel 4, ar gyfer: {text}" },
     SelectOneOf { en: "Select one of the answers for: {text}", cy: "Dewiswch un o'r atebion ar gyfer: {text}" },
     TooFew { en: "Select at least {min} options for: {text}", cy: "Dewiswch o leiaf {min} opsiwn ar gyfer: {text}" },
-    TooMany { en: "Select no more than {max} options for: {text}", cy: "Dewiswch ddim mwy na {max} opsiwn ar gyfer: {text}" },
+    TooMany { en: "Select no more than {max} options for: {text}", cy: "Peidiwch â dewis mwy na {max} opsiwn ar gyfer: {text}" },
     Duplicate { en: "Select each option only once for: {text}", cy: "Dewiswch bob opsiwn unwaith yn unig ar gyfer: {text}" },
     BelowMin { en: "Enter a number of {min} or more for: {text}", cy: "Rhowch rif sy'n {min} neu fwy ar gyfer: {text}" },
     AboveMax { en: "Enter a number of {max} or less for: {text}", cy: "Rhowch rif sy'n {max} neu lai ar gyfer: {text}" },
@@ -264,7 +279,7 @@ catalogue! {
     },
     ErrFile {
         en: "The questionnaire file has a mistake in it. Please tell the programme team; it is not something you did.",
-        cy: "Mae camgymeriad yn ffeil yr holiadur. Rhowch wybod i dîm y rhaglen; nid chi sydd wedi gwneud dim o'i le.",
+        cy: "Mae camgymeriad yn ffeil yr holiadur. Rhowch wybod i dîm y rhaglen; nid eich bai chi yw hyn.",
     },
     ErrAnswersKept {
         en: "Any answers you have already given on this device are kept.",
