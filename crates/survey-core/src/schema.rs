@@ -500,12 +500,12 @@ fn languages(list: Option<Vec<String>>, default: Option<String>) -> Result<(Vec<
 }
 
 impl Questionnaire {
-    /// Refuses the first text (in file order) that lacks a declared language
+    /// Refuses the first text (sections and questions in order) that lacks a declared language
     /// or leaves it blank, naming its JSON path. A plain string counts as the
     /// default language only, so it is a gap in a file of two languages.
     fn check_languages(&self) -> Result<(), SchemaError> {
         let mut gap = None;
-        self.each_text(&mut |at: &dyn Fn() -> String, t: &Text| {
+        self.each_text(&mut |at, t| {
             if gap.is_some() {
                 return;
             }
@@ -514,59 +514,78 @@ impl Questionnaire {
                 Text::Localised(m) => m.get(l.as_str()).is_none_or(|s| s.trim().is_empty()),
             });
             if let Some(l) = missing {
-                gap = Some(SchemaError::MissingLanguage { at: at(), lang: l.clone() });
+                gap = Some(SchemaError::MissingLanguage { at: text_path(at), lang: l.clone() });
             }
         });
         gap.map_or(Ok(()), Err)
     }
 
-    /// Calls `f` with every text of the questionnaire, in file order, and a
-    /// function giving its JSON path (built only when asked for).
-    pub fn each_text(&self, f: &mut dyn FnMut(&dyn Fn() -> String, &Text)) {
-        f(&|| "title".into(), &self.title);
+    /// Calls `f` with every text of the questionnaire, in file order, and its
+    /// place as path parts (field, index): `[("sections", Some(2)),
+    /// ("questions", Some(0)), ("text", None)]`; [`text_path`] writes them
+    /// out. Parts, not strings: the path is only written for an error.
+    pub fn each_text(&self, f: &mut dyn FnMut(&[PathPart], &Text)) {
+        f(&[("title", None)], &self.title);
         if let Some(t) = &self.intro {
-            f(&|| "intro".into(), t);
+            f(&[("intro", None)], t);
         }
         for (i, s) in self.sections.iter().enumerate() {
-            let sp = || format!("sections[{i}]");
-            f(&|| format!("{}.title", sp()), &s.title);
+            let sp = ("sections", Some(i));
+            f(&[sp, ("title", None)], &s.title);
             if let Some(t) = &s.intro {
-                f(&|| format!("{}.intro", sp()), t);
+                f(&[sp, ("intro", None)], t);
             }
             for (j, q) in s.questions.iter().enumerate() {
-                let qp = || format!("{}.questions[{j}]", sp());
-                f(&|| format!("{}.text", qp()), &q.text);
-                let optional = [("hint", &q.hint), ("errors.required", &q.errors.required), ("errors.invalid", &q.errors.invalid)];
-                for (name, t) in optional {
-                    if let Some(t) = t {
-                        f(&|| format!("{}.{name}", qp()), t);
-                    }
-                }
-                let mut opts = |list: &[Opt], field: &str| {
-                    for (k, o) in list.iter().enumerate() {
-                        f(&|| format!("{}.{field}[{k}].label", qp()), &o.label);
+                let qp = ("questions", Some(j));
+                let optional = [
+                    ("text", Some(&q.text)),
+                    ("hint", q.hint.as_ref()),
+                    ("errors.required", q.errors.required.as_ref()),
+                    ("errors.invalid", q.errors.invalid.as_ref()),
+                ];
+                let (list, field, statements, ends): (&[Opt], _, &[Statement], _) = match &q.kind {
+                    Kind::Likert { scale, statements, .. } => (scale, "scale", statements, [None, None]),
+                    Kind::Single { options, .. } | Kind::Multiple { options, .. } => (options, "options", &[], [None, None]),
+                    Kind::Rating { min_label, max_label, .. } => (&[], "", &[], [min_label.as_ref(), max_label.as_ref()]),
+                    Kind::Number { .. } | Kind::ShortText { .. } | Kind::LongText { .. } | Kind::Consent | Kind::Info => {
+                        (&[], "", &[], [None, None])
                     }
                 };
-                match &q.kind {
-                    Kind::Likert { scale, statements, .. } => {
-                        opts(scale, "scale");
-                        for (k, st) in statements.iter().enumerate() {
-                            f(&|| format!("{}.statements[{k}].text", qp()), &st.text);
-                        }
+                let ends = [("min_label", ends[0]), ("max_label", ends[1])];
+                for (name, t) in optional.into_iter().chain(ends) {
+                    if let Some(t) = t {
+                        f(&[sp, qp, (name, None)], t);
                     }
-                    Kind::Single { options, .. } | Kind::Multiple { options, .. } => opts(options, "options"),
-                    Kind::Rating { min_label, max_label, .. } => {
-                        for (name, t) in [("min_label", min_label), ("max_label", max_label)] {
-                            if let Some(t) = t {
-                                f(&|| format!("{}.{name}", qp()), t);
-                            }
-                        }
-                    }
-                    Kind::Number { .. } | Kind::ShortText { .. } | Kind::LongText { .. } | Kind::Consent | Kind::Info => {}
+                }
+                for (k, o) in list.iter().enumerate() {
+                    f(&[sp, qp, (field, Some(k)), ("label", None)], &o.label);
+                }
+                for (k, st) in statements.iter().enumerate() {
+                    f(&[sp, qp, ("statements", Some(k)), ("text", None)], &st.text);
                 }
             }
         }
     }
+}
+
+/// One step of a path into the questionnaire file: a field and, for a list, the index.
+pub type PathPart<'a> = (&'a str, Option<usize>);
+
+/// `sections[2].questions[0].text` from the parts [`Questionnaire::each_text`] gives.
+pub fn text_path(parts: &[PathPart]) -> String {
+    let mut s = String::new();
+    for (name, index) in parts {
+        if !s.is_empty() {
+            s.push('.');
+        }
+        s.push_str(name);
+        if let Some(i) = index {
+            s.push('[');
+            s.push_str(&i.to_string());
+            s.push(']');
+        }
+    }
+    s
 }
 
 fn valid_id(id: &str) -> bool {

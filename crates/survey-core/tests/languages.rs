@@ -2,6 +2,7 @@
 //! every text has every declared language, and the default questionnaire in
 //! English and Welsh.
 
+use survey_core::schema::text_path;
 use survey_core::{Questionnaire, SchemaError, Text};
 
 const DEFAULT: &str = include_str!("../../../public/questionnaires/balint-end-of-cohort.json");
@@ -101,15 +102,16 @@ fn the_default_questionnaire_has_every_declared_language_in_every_text() {
     assert_eq!(q.languages, ["en", "cy"]);
     assert_eq!(q.default_language, "en");
     let mut texts = 0;
-    q.each_text(&mut |at: &dyn Fn() -> String, t: &Text| {
+    q.each_text(&mut |at, t: &Text| {
         texts += 1;
-        let Text::Localised(m) = t else { panic!("{}: a plain string", at()) };
+        let at = text_path(at);
+        let Text::Localised(m) = t else { panic!("{at}: a plain string") };
         for l in &q.languages {
-            assert!(m.get(l).is_some_and(|s| !s.trim().is_empty()), "{}: no {l}", at());
+            assert!(m.get(l).is_some_and(|s| !s.trim().is_empty()), "{at}: no {l}");
         }
         // A Welsh text identical to the English is a forgotten translation
         // (numbers-only labels aside).
-        assert!(m["cy"] != m["en"] || !m["en"].chars().any(char::is_alphabetic), "{}: Welsh is a copy of the English", at());
+        assert!(m["cy"] != m["en"] || !m["en"].chars().any(char::is_alphabetic), "{at}: Welsh is a copy of the English");
     });
     assert!(texts > 50, "walked {texts} texts");
 }
