@@ -28,6 +28,32 @@
   // The app lives next to embed.js, so it also works under a path.
   var appBase = new URL('./', src).href;
   var params = new URLSearchParams();
+  // The words this script shows, by language: copies of survey-core's
+  // catalogue (EmbedRefused, EmbedFrameTitle in crates/survey-core/src/i18n.rs),
+  // kept equal by crates/survey-core/tests/i18n_copies.rs. Escaped to ASCII:
+  // a host page may load this script in any character encoding.
+  var TEXTS = {
+    "en": {
+      "refused": "The questionnaire cannot be shown here: this page's embed code names a questionnaire or an address that is not allowed. Please tell the page's owner.",
+      "title": "Balint group feedback questionnaire"
+    },
+    "cy": {
+      "refused": "Nid oes modd dangos yr holiadur yma: mae cod mewnosod y dudalen hon yn enwi holiadur neu gyfeiriad nad yw'n cael ei ganiat\u00e1u. Rhowch wybod i berchennog y dudalen.",
+      "title": "Holiadur adborth gr\u0175p Balint"
+    }
+  };
+  // data-lang="cy" picks the language (and is passed on to the app as ?lang=);
+  // else the first of the browser's languages that this script has words for.
+  var lang = script.getAttribute('data-lang');
+  if (lang !== null && !/^[A-Za-z0-9]{2,3}(-[A-Za-z0-9]{1,8})*$/.test(lang)) lang = null;
+  function wordsFor(tags) {
+    for (var i = 0; i < tags.length; i++) {
+      var primary = String(tags[i]).split('-')[0].toLowerCase();
+      if (TEXTS.hasOwnProperty(primary)) return TEXTS[primary];
+    }
+    return TEXTS.en;
+  }
+  var words = wordsFor(lang ? [lang] : (navigator.languages || [navigator.language || 'en']));
   var questionnaire = script.getAttribute('data-questionnaire');
   var endpoint = script.getAttribute('data-endpoint');
 
@@ -54,13 +80,13 @@
   var theme = script.getAttribute('data-theme');
   if (theme === 'light' || theme === 'dark') params.set('theme', theme);
   if (script.hasAttribute('data-hide-title')) params.set('hide_title', '1');
+  if (lang) params.set('lang', lang);
 
   if (refused) {
     var notice = document.createElement('p');
     notice.className = 'cohort-survey-refused';
     notice.setAttribute('role', 'alert');
-    notice.textContent = 'The questionnaire cannot be shown here: this page\'s embed code names a questionnaire or ' +
-      'an address that is not allowed. Please tell the page\'s owner.';
+    notice.textContent = words.refused;
     console.error('cohort-survey embed.js: data-questionnaire or data-endpoint refused (control character, ' +
       'white space, or not on ' + appOrigin + ')');
     place(notice);
@@ -69,7 +95,7 @@
 
   var iframe = document.createElement('iframe');
   iframe.src = appBase + '?' + params.toString();
-  iframe.title = script.getAttribute('data-title') || 'Balint group feedback questionnaire';
+  iframe.title = script.getAttribute('data-title') || words.title;
   iframe.className = 'cohort-survey-frame';
   iframe.loading = 'eager';
   // The app learns the embedding page's origin from the referrer; send the

@@ -26,7 +26,9 @@ export async function minifyJs(staging, paths) {
       module: !classic.has(path),
       compress: { passes: 2 },
       mangle: true,
-      format: { comments: false },
+      // ascii_only: keep \u escapes (embed.js's Welsh), since a host page may
+      // decode a script served without a charset in its own encoding.
+      format: { comments: false, ascii_only: true },
     });
     if (!out.code) {
       throw new Error(`minify: terser gave nothing for ${path}`);

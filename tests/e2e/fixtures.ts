@@ -6,8 +6,21 @@ import * as path from 'path';
 import { spawn, ChildProcess } from 'child_process';
 import { EXPORT_TOKEN } from '../../playwright.config';
 
-export const questionnaire = JSON.parse(
-  fs.readFileSync('public/questionnaires/balint-end-of-cohort.json', 'utf8'));
+/** A questionnaire file's texts in English: each {"en": ..., "cy": ...} its
+ *  "en", and no `languages` (the file as it was before it had Welsh). */
+function english(v: any): any {
+  if (Array.isArray(v)) return v.map(english);
+  if (v && typeof v === 'object') {
+    if (typeof v.en === 'string' && Object.values(v).every(x => typeof x === 'string')) return v.en;
+    const out: any = {};
+    for (const [k, x] of Object.entries(v)) if (k !== 'languages' && k !== 'default_language') out[k] = english(x);
+    return out;
+  }
+  return v;
+}
+
+export const questionnaire = english(JSON.parse(
+  fs.readFileSync('public/questionnaires/balint-end-of-cohort.json', 'utf8')));
 
 /** Every answerable question id of the default questionnaire, in order. */
 export const questionIds: string[] = questionnaire.sections.flatMap(

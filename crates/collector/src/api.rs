@@ -1,7 +1,7 @@
 //! HTTP handlers for `/api/*`, `/healthz` and the test-only fault hook.
 
 use crate::error::ApiError;
-use crate::export::{codebook, codebook_csv, Table};
+use crate::export::{codebook, codebook_csv, Labels, Table};
 use crate::ingest::{self, Incoming};
 use crate::store::{NewRow, Outcome};
 use crate::AppState;
@@ -171,17 +171,31 @@ fn csv_response(bytes: Vec<u8>, filename: &str) -> Response {
 
 /// `GET /api/submissions.csv`.
 pub async fn export_csv(State(app): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
+    export_csv_in(app, headers, None).await
+}
+
+/// `GET /api/submissions.csv?lang=cy`: choice answers as their labels in
+/// `lang` (already checked to be one the questionnaires have); codes without.
+pub async fn export_csv_in(app: AppState, headers: HeaderMap, lang: Option<String>) -> Result<Response, ApiError> {
     authorize(&app, &headers)?;
     let table = table(&app).await?;
-    let csv = table.to_csv().map_err(|e| ApiError::Internal(e.to_string()))?;
-    Ok(with_unreadable(csv_response(csv, "submissions.csv"), &table))
+    let labels = lang.as_deref().map(|l| Labels::new(app.questionnaires(), l));
+    let csv = table.to_csv_labelled(labels.as_ref()).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let name = lang.map_or("submissions.csv".to_owned(), |l| format!("submissions-{l}.csv"));
+    Ok(with_unreadable(csv_response(csv, &name), &table))
 }
 
 /// `GET /api/submissions.json`.
 pub async fn export_json(State(app): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
+    export_json_in(app, headers, None).await
+}
+
+/// `GET /api/submissions.json?lang=cy`, as [`export_csv_in`].
+pub async fn export_json_in(app: AppState, headers: HeaderMap, lang: Option<String>) -> Result<Response, ApiError> {
     authorize(&app, &headers)?;
     let table = table(&app).await?;
-    Ok(with_unreadable(Json(table.to_json()).into_response(), &table))
+    let labels = lang.as_deref().map(|l| Labels::new(app.questionnaires(), l));
+    Ok(with_unreadable(Json(table.to_json_labelled(labels.as_ref())).into_response(), &table))
 }
 
 /// `GET /api/codebook.csv`.

@@ -9,7 +9,9 @@ use crate::registry::Questionnaires;
 use crate::store::StoredRow;
 use serde::Serialize;
 use serde_json::{Map, Value};
+use std::collections::HashMap;
 use std::collections::HashSet;
+use survey_core::i18n::{Lang, Msg};
 use survey_core::{Answer, Kind, Questionnaire, Submission, PREFER_NOT_TO_SAY};
 
 /// Columns every row has, before the answers.
@@ -21,13 +23,24 @@ pub const META_COLUMNS: [(&str, &str); 5] = [
     ("app_version", "Version of the survey app that sent the response"),
 ];
 
-/// Label used for the "Prefer not to say" choice in the codebook.
-const PREFER_NOT_TO_SAY_LABEL: &str = "Prefer not to say";
+/// The optional column of the questionnaire language, present only when some
+/// row recorded one (`record_language` in the app's config).
+pub const LANGUAGE_COLUMN: (&str, &str) =
+    ("language", "Language the response was given in (recorded only when the survey's config opts in)");
+
+/// The label of the "Prefer not to say" choice (the questionnaire format has
+/// no text for it): the app's own words from survey-core's catalogue, in
+/// `lang` when the catalogue has it, else English.
+pub fn prefer_not_to_say_label(lang: &str) -> std::borrow::Cow<'static, str> {
+    Lang::from_tag(lang).filter(|l| !l.is_pseudo()).unwrap_or(Lang::En).t(Msg::PreferNotToSay)
+}
 
 /// Where a column's values come from.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Source {
     Meta(usize),
+    /// [`LANGUAGE_COLUMN`].
+    Language,
     Question(String),
     Statement(String, String),
 }
@@ -77,6 +90,7 @@ impl Table {
         let mut add = |columns: &mut Vec<Column>, source: Source| {
             let name = match &source {
                 Source::Meta(i) => META_COLUMNS[*i].0.to_owned(),
+                Source::Language => LANGUAGE_COLUMN.0.to_owned(),
                 Source::Question(q) => q.clone(),
                 Source::Statement(q, s) => format!("{q}.{s}"),
             };
@@ -84,6 +98,9 @@ impl Table {
                 columns.push(Column { name, source });
             }
         };
+        if rows.iter().any(|r| r.language.is_some()) {
+            add(&mut columns, Source::Language);
+        }
         for q in known.iter() {
             for (_, question) in q.questions() {
                 match &question.kind {
@@ -127,10 +144,16 @@ impl Table {
 
     /// The CSV export: header row, then one row per submission.
     pub fn to_csv(&self) -> Result<Vec<u8>, csv::Error> {
+        self.to_csv_labelled(None)
+    }
+
+    /// The CSV export, with choice answers as their labels when `labels` is
+    /// given (see [`Labels`]); stored codes otherwise.
+    pub fn to_csv_labelled(&self, labels: Option<&Labels>) -> Result<Vec<u8>, csv::Error> {
         let mut w = csv::Writer::from_writer(Vec::new());
         w.write_record(self.columns.iter().map(|c| c.name.as_str()))?;
         for row in &self.rows {
-            w.write_record(self.columns.iter().map(|c| csv_cell(cell(row, &c.source))))?;
+            w.write_record(self.columns.iter().map(|c| csv_cell(labelled(cell(row, &c.source), row, c, labels))))?;
         }
         w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
     }
@@ -139,11 +162,17 @@ impl Table {
     /// values keeping their JSON type (numbers, true/false, lists for
     /// multiple choice) and `null` where nothing was answered.
     pub fn to_json(&self) -> Value {
+        self.to_json_labelled(None)
+    }
+
+    /// The JSON export, with choice answers as their labels when `labels` is given.
+    pub fn to_json_labelled(&self, labels: Option<&Labels>) -> Value {
         let rows = self
             .rows
             .iter()
             .map(|row| {
-                let obj: Map<String, Value> = self.columns.iter().map(|c| (c.name.clone(), json_cell(cell(row, &c.source)))).collect();
+                let obj: Map<String, Value> =
+                    self.columns.iter().map(|c| (c.name.clone(), json_cell(labelled(cell(row, &c.source), row, c, labels)))).collect();
                 Value::Object(obj)
             })
             .collect();
@@ -165,6 +194,51 @@ enum Cell<'a> {
     Empty,
     Text(&'a str),
     Answer(&'a Answer),
+    /// A choice shown by its label(s) (a labelled export).
+    Labels(Vec<&'a str>),
+}
+
+/// The option labels of every choice column, per questionnaire version, in
+/// one language: `?lang=` on the CSV and JSON exports turns stored codes
+/// (`"4"`, `"monday-early"`) into the words the student saw ("Cytuno").
+pub struct Labels {
+    /// (questionnaire id, version, column) -> (value, label)s.
+    by_column: HashMap<(String, String, String), Vec<(String, String)>>,
+}
+
+impl Labels {
+    /// The labels of every known questionnaire in `lang` (each text falling
+    /// back to English, then any language, as the codebook does).
+    pub fn new(known: &Questionnaires, lang: &str) -> Labels {
+        let by_column = codebook_in(known, lang)
+            .into_iter()
+            .filter(|e| matches!(e.kind.as_str(), "single" | "multiple" | "likert"))
+            .map(|e| {
+                let opts = e.options.into_iter().map(|o| (o.value, o.label)).collect();
+                ((e.questionnaire_id, e.questionnaire_version, e.column), opts)
+            })
+            .collect();
+        Labels { by_column }
+    }
+
+    fn of(&self, row: &Submission, column: &str, value: &str) -> Option<&str> {
+        let key = (row.questionnaire_id.clone(), row.questionnaire_version.clone(), column.to_owned());
+        self.by_column.get(&key)?.iter().find(|(v, _)| v == value).map(|(_, l)| l.as_str())
+    }
+}
+
+/// `c` as its labels, when `labels` are asked for and the column is a
+/// choice of the row's questionnaire version; otherwise `c` unchanged (a
+/// value without a label, from a version no longer loaded, stays a code).
+fn labelled<'a>(c: Cell<'a>, row: &'a Submission, column: &Column, labels: Option<&'a Labels>) -> Cell<'a> {
+    let Some(labels) = labels else { return c };
+    let one = |v: &'a str| labels.of(row, &column.name, v).unwrap_or(v);
+    match c {
+        Cell::Text(v) if matches!(column.source, Source::Statement(..)) => Cell::Labels(vec![one(v)]),
+        Cell::Answer(Answer::Text(v)) => Cell::Labels(vec![one(v)]),
+        Cell::Answer(Answer::Many(list)) => Cell::Labels(list.iter().map(|v| one(v)).collect()),
+        c => c,
+    }
 }
 
 fn cell<'a>(row: &'a Submission, source: &Source) -> Cell<'a> {
@@ -174,6 +248,7 @@ fn cell<'a>(row: &'a Submission, source: &Source) -> Cell<'a> {
         Source::Meta(2) => Cell::Text(&row.questionnaire_version),
         Source::Meta(3) => Cell::Text(&row.period),
         Source::Meta(_) => Cell::Text(&row.app_version),
+        Source::Language => row.language.as_deref().map_or(Cell::Empty, Cell::Text),
         Source::Question(q) => row.answers.get(q).map_or(Cell::Empty, Cell::Answer),
         Source::Statement(q, s) => match row.answers.get(q) {
             Some(Answer::Grid(grid)) => grid.get(s).map_or(Cell::Empty, |v| Cell::Text(v)),
@@ -185,6 +260,7 @@ fn cell<'a>(row: &'a Submission, source: &Source) -> Cell<'a> {
 fn csv_cell(cell: Cell<'_>) -> String {
     match cell {
         Cell::Empty => String::new(),
+        Cell::Labels(l) => guard_formula(&l.join(";")),
         Cell::Text(t) => guard_formula(t),
         Cell::Answer(a) => match a {
             Answer::Text(t) => guard_formula(t),
@@ -200,6 +276,8 @@ fn csv_cell(cell: Cell<'_>) -> String {
 fn json_cell(cell: Cell<'_>) -> Value {
     match cell {
         Cell::Empty => Value::Null,
+        Cell::Labels(l) if l.len() == 1 => Value::String(l[0].to_owned()),
+        Cell::Labels(l) => Value::Array(l.into_iter().map(|s| Value::String(s.to_owned())).collect()),
         Cell::Text(t) => Value::String(t.to_owned()),
         Cell::Answer(a) => value(&a.to_json()),
     }
@@ -260,6 +338,7 @@ pub fn codebook(known: &Questionnaires) -> Vec<CodebookEntry> {
 pub fn codebook_in(known: &Questionnaires, lang: &str) -> Vec<CodebookEntry> {
     let mut out: Vec<CodebookEntry> = META_COLUMNS
         .iter()
+        .chain([&LANGUAGE_COLUMN])
         .map(|(name, text)| CodebookEntry {
             questionnaire_id: String::new(),
             questionnaire_version: String::new(),
@@ -283,10 +362,11 @@ pub fn codebook_in(known: &Questionnaires, lang: &str) -> Vec<CodebookEntry> {
     out
 }
 
-/// Every language the questionnaires' texts are written in ("en" for plain
-/// strings), sorted.
+/// Every language the questionnaires declare (`languages`) or write a text
+/// in ("en" for plain strings), sorted.
 pub fn languages(known: &Questionnaires) -> Vec<String> {
     let mut langs = std::collections::BTreeSet::from(["en".to_owned()]);
+    langs.extend(known.iter().flat_map(|q| q.languages.iter().cloned()));
     let mut add = |t: &survey_core::Text| {
         if let survey_core::Text::Localised(m) = t {
             langs.extend(m.keys().cloned());
@@ -307,7 +387,7 @@ fn codebook_for(q: &Questionnaire, lang: &str, out: &mut Vec<CodebookEntry>) {
         let mut v: Vec<CodeOption> =
             list.iter().map(|o| CodeOption { value: o.value.clone(), label: o.label.get(lang).to_owned() }).collect();
         if pnts {
-            v.push(CodeOption { value: PREFER_NOT_TO_SAY.into(), label: PREFER_NOT_TO_SAY_LABEL.into() });
+            v.push(CodeOption { value: PREFER_NOT_TO_SAY.into(), label: prefer_not_to_say_label(lang).into() });
         }
         v
     };

@@ -90,6 +90,14 @@ pub fn check<'q>(known: &'q Questionnaires, s: &Submission) -> Result<&'q Questi
             known: known.versions_of(&s.questionnaire_id),
         });
     };
+    // Only a language the questionnaire offers: the field is a code, never a
+    // place for free text.
+    if let Some(lang) = s.language.as_ref().filter(|l| !q.languages.contains(l)) {
+        return Err(ApiError::Unprocessable {
+            code: "invalid_language",
+            message: format!("language \"{lang}\" is not one of this questionnaire's languages ({})", q.languages.join(", ")),
+        });
+    }
     let errors = survey_core::validate::validate_all(q, &s.answers);
     if !errors.is_empty() {
         return Err(ApiError::InvalidAnswers(errors));

@@ -55,19 +55,29 @@ impl IdentifierKind {
     }
 }
 
-/// The words shown to the student: "This looks like {describe(kind)}".
+/// The words shown to the student, in English: "This looks like
+/// {describe(kind)}". Kept for existing callers; the app uses
+/// [`IdentifierKind::msg`] with [`crate::i18n::Lang::t`].
 pub fn describe(kind: IdentifierKind) -> &'static str {
-    use IdentifierKind::*;
-    match kind {
-        Email => "an email address",
-        Phone => "a phone number",
-        NhsNumber => "an NHS number",
-        Postcode => "a postcode",
-        DateOfBirth => "a date of birth",
-        Url => "a web address",
-        Handle => "a social media handle",
-        Name => "a name",
-        Custom => "something your school asked us to catch",
+    kind.msg().en()
+}
+
+impl IdentifierKind {
+    /// The catalogue key of this kind's description ("an email address").
+    pub fn msg(self) -> crate::i18n::Msg {
+        use crate::i18n::Msg;
+        use IdentifierKind::*;
+        match self {
+            Email => Msg::IdEmail,
+            Phone => Msg::IdPhone,
+            NhsNumber => Msg::IdNhsNumber,
+            Postcode => Msg::IdPostcode,
+            DateOfBirth => Msg::IdDateOfBirth,
+            Url => Msg::IdUrl,
+            Handle => Msg::IdHandle,
+            Name => Msg::IdName,
+            Custom => Msg::IdCustom,
+        }
     }
 }
 

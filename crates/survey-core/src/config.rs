@@ -30,6 +30,10 @@ pub struct Config {
     /// `{"url": ..., "request": ...}` entries in `allowed_endpoints`. A list,
     /// not a map: a map's code costs the wasm app about 4 KB brotli.
     pub requests: Vec<(String, RequestMode)>,
+    /// `"record_language": true` adds the questionnaire language to each
+    /// submission. Off by default: in a group of 8-12, answering in Welsh can
+    /// single a student out (docs/endpoints.md, "Recording the language").
+    pub record_language: bool,
 }
 
 /// How a submission is sent to one endpoint. See `docs/endpoints.md`.
@@ -142,6 +146,7 @@ impl Config {
             anonymise: f.opt_with("anonymise", Anonymise::read)?.unwrap_or_default(),
             headers: crate::answers::map_of(f.opt_with("headers", Json::string_map)?.unwrap_or_default()),
             embed_origins: f.opt_with("embed_origins", Json::strings)?.unwrap_or_default(),
+            record_language: f.opt_with("record_language", Json::bool)?.unwrap_or(false),
         };
         f.opt_with("$comment", Json::str)?;
         f.end()?;
@@ -177,6 +182,12 @@ impl Config {
             return Err(ConfigError::HeadersWithSimple(url.clone()));
         }
         Ok(c)
+    }
+
+    /// The language to put in a submission: `chosen` when the school opted in
+    /// with `record_language`, else nothing.
+    pub fn language_to_record<'a>(&self, chosen: &'a str) -> Option<&'a str> {
+        self.record_language.then_some(chosen)
     }
 
     /// How to send to `endpoint` (one this config allows).
@@ -350,6 +361,20 @@ mod tests {
             Err(ConfigError::HeadersWithSimple("https://b.example/x".into()))
         );
         assert!(cfg(r#","headers":{"X-Form-Key":"k"},"allowed_endpoints":["https://b.example/x"]"#).is_ok());
+    }
+
+    #[test]
+    fn recording_the_language_is_opt_in() {
+        assert!(!cfg("").unwrap().record_language);
+        assert_eq!(cfg("").unwrap().language_to_record("cy"), None);
+        assert!(
+            !Config::from_json(include_str!("../../../public/config.json")).unwrap().record_language,
+            "the shipped config records none"
+        );
+        let on = cfg(r#","record_language":true"#).unwrap();
+        assert_eq!(on.language_to_record("cy"), Some("cy"));
+        assert_eq!(cfg(r#","record_language":false"#).unwrap().language_to_record("cy"), None);
+        assert!(matches!(cfg(r#","record_language":"yes""#), Err(ConfigError::Json(_))));
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub mod anon;
 pub mod answers;
 pub mod config;
 pub mod draft;
+pub mod i18n;
 pub mod logic;
 pub mod payload;
 pub mod period;

@@ -7,7 +7,8 @@ use crate::{Answer, Answers, Questionnaire};
 
 /// The submission to send: the shown, non-empty answers (see
 /// [`Questionnaire::shown_answers`]) with every identifier `detector` finds in
-/// short and long text answers redacted.
+/// short and long text answers redacted. No language is recorded; see
+/// [`build_submission_in`].
 pub fn build_submission(
     q: &Questionnaire,
     answers: &Answers,
@@ -15,6 +16,23 @@ pub fn build_submission(
     submission_id: String,
     period: String,
     app_version: &str,
+) -> Submission {
+    build_submission_in(q, answers, detector, submission_id, period, app_version, None)
+}
+
+/// [`build_submission`], recording `language` when it is one of the
+/// questionnaire's languages. Pass `config.language_to_record(chosen)`: it is
+/// `None` unless the school opted in (`record_language`). A pseudo-locale or
+/// any other tag the questionnaire does not declare is never recorded (the
+/// receiver would refuse it).
+pub fn build_submission_in(
+    q: &Questionnaire,
+    answers: &Answers,
+    detector: &Detector,
+    submission_id: String,
+    period: String,
+    app_version: &str,
+    language: Option<&str>,
 ) -> Submission {
     let mut answers = q.shown_answers(answers);
     for (id, a) in answers.iter_mut() {
@@ -35,6 +53,7 @@ pub fn build_submission(
         period,
         app_version: app_version.to_owned(),
         answers,
+        language: language.filter(|l| q.languages.iter().any(|d| d == l)).map(str::to_owned),
     }
 }
 
@@ -149,6 +168,25 @@ mod tests {
         assert_eq!(ids, ["why_not", "best"]);
         assert_eq!(f[0].1[0].kind, IdentifierKind::Postcode);
         assert_eq!(&a["best"].as_text().unwrap()[f[1].1[0].start..f[1].1[0].end], "Sister O'Brien");
+    }
+
+    #[test]
+    fn no_language_unless_the_config_opts_in() {
+        let q = Questionnaire::from_json(include_str!("../../../public/questionnaires/balint-end-of-cohort.json")).unwrap();
+        let a = answers(&[("valued", "the cases")]);
+        let build = |lang| build_submission_in(&q, &a, &Detector::default(), "x".into(), "2026-11".into(), "1", lang);
+        let plain = build_submission(&q, &a, &Detector::default(), "x".into(), "2026-11".into(), "1");
+        assert_eq!(plain.language, None);
+        assert!(!plain.to_json().to_text().contains("language"), "no language field by default");
+        let off = crate::Config::from_json(r#"{"questionnaire":"q.json","endpoint":"/api"}"#).unwrap();
+        let on = crate::Config::from_json(r#"{"questionnaire":"q.json","endpoint":"/api","record_language":true}"#).unwrap();
+        assert_eq!(build(off.language_to_record("cy")), plain, "the default config records nothing");
+        let s = build(on.language_to_record("cy"));
+        assert_eq!(s.language.as_deref(), Some("cy"));
+        assert!(s.to_json().to_text().ends_with(r#","language":"cy"}"#));
+        assert_eq!(crate::Submission::from_json(&s.to_json().to_text()).unwrap(), s, "round trip");
+        // Never a tag the questionnaire does not declare (a test pseudo-locale).
+        assert_eq!(build(on.language_to_record("en-XA")).language, None);
     }
 
     #[test]

@@ -26,6 +26,12 @@ pub struct Questionnaire {
     pub title: Text,
     pub intro: Option<Text>,
     pub sections: Vec<Section>,
+    /// The languages every text is given in (`languages`; `["en"]` for a file
+    /// without the field), in the file's order.
+    pub languages: Vec<String>,
+    /// The language shown when neither the student nor the browser asks for
+    /// one of `languages` (`default_language`; else the first of them).
+    pub default_language: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -269,6 +275,12 @@ pub enum SchemaError {
     LaterReference { at: String, target: String },
     #[error("{at}: show_if {reason}")]
     BadCondition { at: String, reason: String },
+    /// A text lacks (or leaves blank) one of the declared languages; `at` is
+    /// the JSON path, like `sections[2].questions[0].statements[1].text`.
+    #[error("{at}: no \"{lang}\"")]
+    MissingLanguage { at: String, lang: String },
+    #[error("languages: {0}")]
+    BadLanguages(String),
 }
 
 // ---------------------------------------------------------------- raw JSON ---
@@ -279,6 +291,8 @@ struct RawQuestionnaire {
     title: Text,
     intro: Option<Text>,
     sections: Vec<RawSection>,
+    languages: Option<Vec<String>>,
+    default_language: Option<String>,
 }
 
 struct RawSection {
@@ -429,6 +443,8 @@ fn raw_questionnaire(v: &Json) -> Shape<RawQuestionnaire> {
         title: f.req_with("title", Text::from_json)?,
         intro: f.opt_with("intro", Text::from_json)?,
         sections: f.req_with("sections", |v, at| v.list(at, raw_section))?,
+        languages: f.opt_with("languages", Json::strings)?,
+        default_language: f.opt_with("default_language", Json::str)?,
     };
     // Free-form notes for authors; ignored.
     f.opt_with("$comment", Json::str)?;
@@ -453,6 +469,123 @@ impl Questionnaire {
     pub fn question(&self, id: &str) -> Option<&Question> {
         self.questions().map(|(_, q)| q).find(|q| q.id == id)
     }
+}
+
+/// Checks `languages` and `default_language`: tags like `en`, `cy`, `pt-BR`,
+/// each once; the default one of them.
+fn languages(list: Option<Vec<String>>, default: Option<String>) -> Result<(Vec<String>, String), SchemaError> {
+    let bad = |r: String| SchemaError::BadLanguages(r);
+    let list = list.unwrap_or_else(|| vec!["en".to_owned()]);
+    if list.is_empty() {
+        return Err(bad("must name at least one language".into()));
+    }
+    let mut seen: Vec<String> = Vec::new();
+    for tag in &list {
+        let ok = tag.split('-').enumerate().all(|(i, part)| {
+            (if i == 0 { (2..=3).contains(&part.len()) } else { (1..=8).contains(&part.len()) })
+                && part.bytes().all(|b| b.is_ascii_alphanumeric())
+        });
+        if !ok {
+            return Err(bad(format!("\"{tag}\" is not a language tag like \"en\" or \"cy\"")));
+        }
+        if !insert_new(&mut seen, tag.to_ascii_lowercase()) {
+            return Err(bad(format!("\"{tag}\" is listed more than once")));
+        }
+    }
+    let default = default.unwrap_or_else(|| list[0].clone());
+    if !list.contains(&default) {
+        return Err(bad(format!("default_language \"{default}\" is not one of the languages")));
+    }
+    Ok((list, default))
+}
+
+impl Questionnaire {
+    /// Refuses the first text (sections and questions in order) that lacks a declared language
+    /// or leaves it blank, naming its JSON path. A plain string counts as the
+    /// default language only, so it is a gap in a file of two languages.
+    fn check_languages(&self) -> Result<(), SchemaError> {
+        let mut gap = None;
+        self.each_text(&mut |at, t| {
+            if gap.is_some() {
+                return;
+            }
+            let missing = self.languages.iter().find(|l| match t {
+                Text::Plain(s) => *l != &self.default_language || s.trim().is_empty(),
+                Text::Localised(m) => m.get(l.as_str()).is_none_or(|s| s.trim().is_empty()),
+            });
+            if let Some(l) = missing {
+                gap = Some(SchemaError::MissingLanguage { at: text_path(at), lang: l.clone() });
+            }
+        });
+        gap.map_or(Ok(()), Err)
+    }
+
+    /// Calls `f` with every text of the questionnaire, in file order, and its
+    /// place as path parts (field, index): `[("sections", Some(2)),
+    /// ("questions", Some(0)), ("text", None)]`; [`text_path`] writes them
+    /// out. Parts, not strings: the path is only written for an error.
+    pub fn each_text(&self, f: &mut dyn FnMut(&[PathPart], &Text)) {
+        f(&[("title", None)], &self.title);
+        if let Some(t) = &self.intro {
+            f(&[("intro", None)], t);
+        }
+        for (i, s) in self.sections.iter().enumerate() {
+            let sp = ("sections", Some(i));
+            f(&[sp, ("title", None)], &s.title);
+            if let Some(t) = &s.intro {
+                f(&[sp, ("intro", None)], t);
+            }
+            for (j, q) in s.questions.iter().enumerate() {
+                let qp = ("questions", Some(j));
+                let optional = [
+                    ("text", Some(&q.text)),
+                    ("hint", q.hint.as_ref()),
+                    ("errors.required", q.errors.required.as_ref()),
+                    ("errors.invalid", q.errors.invalid.as_ref()),
+                ];
+                let (list, field, statements, ends): (&[Opt], _, &[Statement], _) = match &q.kind {
+                    Kind::Likert { scale, statements, .. } => (scale, "scale", statements, [None, None]),
+                    Kind::Single { options, .. } | Kind::Multiple { options, .. } => (options, "options", &[], [None, None]),
+                    Kind::Rating { min_label, max_label, .. } => (&[], "", &[], [min_label.as_ref(), max_label.as_ref()]),
+                    Kind::Number { .. } | Kind::ShortText { .. } | Kind::LongText { .. } | Kind::Consent | Kind::Info => {
+                        (&[], "", &[], [None, None])
+                    }
+                };
+                let ends = [("min_label", ends[0]), ("max_label", ends[1])];
+                for (name, t) in optional.into_iter().chain(ends) {
+                    if let Some(t) = t {
+                        f(&[sp, qp, (name, None)], t);
+                    }
+                }
+                for (k, o) in list.iter().enumerate() {
+                    f(&[sp, qp, (field, Some(k)), ("label", None)], &o.label);
+                }
+                for (k, st) in statements.iter().enumerate() {
+                    f(&[sp, qp, ("statements", Some(k)), ("text", None)], &st.text);
+                }
+            }
+        }
+    }
+}
+
+/// One step of a path into the questionnaire file: a field and, for a list, the index.
+pub type PathPart<'a> = (&'a str, Option<usize>);
+
+/// `sections[2].questions[0].text` from the parts [`Questionnaire::each_text`] gives.
+pub fn text_path(parts: &[PathPart]) -> String {
+    let mut s = String::new();
+    for (name, index) in parts {
+        if !s.is_empty() {
+            s.push('.');
+        }
+        s.push_str(name);
+        if let Some(i) = index {
+            s.push('[');
+            s.push_str(&i.to_string());
+            s.push(']');
+        }
+    }
+    s
 }
 
 fn valid_id(id: &str) -> bool {
@@ -483,6 +616,7 @@ impl Checker {
 
     fn questionnaire(mut self, raw: RawQuestionnaire) -> Result<Questionnaire, SchemaError> {
         let at = "questionnaire";
+        let declared = raw.languages.is_some();
         if !valid_id(&raw.id) {
             return Err(SchemaError::BadId { at: at.into(), id: raw.id });
         }
@@ -500,7 +634,16 @@ impl Checker {
         for s in raw.sections {
             sections.push(self.section(s)?);
         }
-        Ok(Questionnaire { id: raw.id, version: raw.version, title: raw.title, intro: raw.intro, sections })
+        let (languages, default_language) = languages(raw.languages, raw.default_language)?;
+        let q =
+            Questionnaire { id: raw.id, version: raw.version, title: raw.title, intro: raw.intro, sections, languages, default_language };
+        // A file without `languages` is read as before (English, with any
+        // localised text falling back); one that declares them must keep
+        // its word in every text.
+        if declared {
+            q.check_languages()?;
+        }
+        Ok(q)
     }
 
     fn section(&mut self, raw: RawSection) -> Result<Section, SchemaError> {

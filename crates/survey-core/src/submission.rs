@@ -27,6 +27,10 @@ pub struct Submission {
     pub app_version: String,
     /// Visible answers only, keyed by question id; free text already redacted.
     pub answers: Answers,
+    /// The questionnaire language the student answered in: absent unless
+    /// `config.json` opts in with `"record_language": true`, because in a
+    /// group of 8-12 "the one who answered in Welsh" can single a student out.
+    pub language: Option<String>,
 }
 
 /// True for a lowercase or uppercase hyphenated UUID whose version nibble is 4
@@ -49,14 +53,17 @@ impl Submission {
             period: f.req_with("period", Json::str)?,
             app_version: f.req_with("app_version", Json::str)?,
             answers: f.req_with("answers", answers_from_json)?,
+            language: f.opt_with("language", Json::str)?,
         };
         f.end()?;
         Ok(s)
     }
 
-    /// The submission as JSON, fields in the documented order.
+    /// The submission as JSON, fields in the documented order; `language`
+    /// only when recorded, so a submission without it is byte for byte what
+    /// it was before the field existed.
     pub fn to_json(&self) -> Json {
-        obj([
+        let mut j = obj([
             ("format", Json::Num(f64::from(self.format))),
             ("submission_id", self.submission_id.as_str().into()),
             ("questionnaire_id", self.questionnaire_id.as_str().into()),
@@ -64,7 +71,11 @@ impl Submission {
             ("period", self.period.as_str().into()),
             ("app_version", self.app_version.as_str().into()),
             ("answers", answers_to_json(&self.answers)),
-        ])
+        ]);
+        if let (Some(lang), Json::Obj(fields)) = (&self.language, &mut j) {
+            fields.push(("language".into(), lang.as_str().into()));
+        }
+        j
     }
 }
 

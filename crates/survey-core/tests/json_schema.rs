@@ -143,12 +143,15 @@ fn broken_documents_are_refused_by_both() {
 /// description); if the schema ever learns one, move it up.
 #[test]
 fn rules_only_the_parser_knows() {
+    // The schema cannot tie texts to `languages`; the parser does.
     let sessions = "/sections/0/questions/1";
     let cases: Vec<(&str, Value)> = vec![
         ("min greater than max", edit(&format!("{sessions}/min"), Some(json!(7)))),
         ("duplicate question id", edit("/sections/1/questions/1/id", Some(json!("valued")))),
         ("show_if looks forward", edit(&format!("{sessions}/show_if"), Some(json!({ "question": "overall", "equals": "1" })))),
         ("show_if unknown question", edit(&format!("{sessions}/show_if"), Some(json!({ "question": "nope", "answered": true })))),
+        ("a text without a declared language", edit(&format!("{sessions}/text"), Some(json!({ "en": "How many?" })))),
+        ("a default not among the languages", edit("/default_language", Some(json!("fr")))),
     ];
     let v = Validator::new();
     for (what, doc) in &cases {

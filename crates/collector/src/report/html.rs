@@ -55,7 +55,14 @@ pub fn message(title: &str, text: &str, link: Option<(&str, &str)>) -> String {
 /// The selection as a query string (for download links that follow it).
 pub fn query(sel: &Selection) -> String {
     let mut parts = Vec::new();
-    for (k, v) in [("questionnaire", &sel.questionnaire), ("from", &sel.from), ("to", &sel.to), ("by", &sel.by), ("text", &sel.text)] {
+    for (k, v) in [
+        ("questionnaire", &sel.questionnaire),
+        ("from", &sel.from),
+        ("to", &sel.to),
+        ("by", &sel.by),
+        ("text", &sel.text),
+        ("lang", &sel.lang),
+    ] {
         if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
             parts.push(format!("{k}={}", url_encode(v)));
         }
@@ -141,7 +148,7 @@ pub fn report(r: &Report, sel: &Selection, csrf: &str, languages: &[String]) -> 
         if r.versions.len() == 1 { "" } else { "s" },
         r.k
     );
-    filters(&mut b, r);
+    filters(&mut b, r, sel, languages);
     hidden_note(&mut b, r);
     downloads(&mut b, sel, languages);
 
@@ -311,7 +318,7 @@ fn select(b: &mut String, name: &str, label: &str, first: &str, options: &[(Stri
     b.push_str("</select></div>");
 }
 
-fn filters(b: &mut String, r: &Report) {
+fn filters(b: &mut String, r: &Report, sel: &Selection, languages: &[String]) {
     b.push_str("<form method=\"get\" action=\"/report\" class=\"filters\" aria-label=\"What to show\">");
     let qs: Vec<(String, String)> = r.questionnaires.iter().map(|q| (q.clone(), q.clone())).collect();
     select(b, "questionnaire", "Questionnaire", "The one with most responses", &qs, Some(&r.questionnaire_id));
@@ -320,6 +327,11 @@ fn filters(b: &mut String, r: &Report) {
     select(b, "to", "To period", "The last", &ps, r.to.as_deref());
     let bs: Vec<(String, String)> = r.breakdown_choices.iter().map(|l| (l.value.clone(), l.label.clone())).collect();
     select(b, "by", "Break down by", "No breakdown", &bs, r.breakdown.as_ref().map(|b| b.question.as_str()));
+    // The questionnaire's own texts in another of its languages (`?lang=`).
+    if languages.len() > 1 {
+        let ls: Vec<(String, String)> = languages.iter().filter(|l| *l != "en").map(|l| (l.clone(), l.clone())).collect();
+        select(b, "lang", "Language of the questions", "en", &ls, sel.lang.as_deref());
+    }
     let _ = write!(
         b,
         "<div class=\"field\"><label for=\"f-text\">Show only free-text answers containing</label>\

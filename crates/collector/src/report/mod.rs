@@ -41,12 +41,15 @@ pub struct Selection {
     pub by: Option<String>,
     /// Only free-text answers containing this (case-insensitive).
     pub text: Option<String>,
+    /// The language of the questionnaire texts and labels (`?lang=cy`); one
+    /// the questionnaires have, English when not given.
+    pub lang: Option<String>,
 }
 
 impl Selection {
     /// Empty strings (an untouched form field) mean "not given".
     fn tidy(mut self) -> Self {
-        for f in [&mut self.questionnaire, &mut self.from, &mut self.to, &mut self.by, &mut self.text] {
+        for f in [&mut self.questionnaire, &mut self.from, &mut self.to, &mut self.by, &mut self.text, &mut self.lang] {
             if f.as_deref().is_some_and(|v| v.trim().is_empty()) {
                 *f = None;
             }
@@ -68,6 +71,8 @@ pub enum ReportError {
     BadBreakdown(String),
     #[error("the text filter is longer than {MAX_FILTER} characters")]
     FilterTooLong,
+    #[error("the questionnaires have no texts in \"{lang}\"; languages available: {known}")]
+    UnknownLanguage { lang: String, known: String },
 }
 
 /// A stored value and how it is shown.
@@ -239,10 +244,16 @@ pub fn build(known: &Questionnaires, rows: &[Submission], selection: Selection, 
     if sel.text.as_ref().is_some_and(|t| t.chars().count() > MAX_FILTER) {
         return Err(ReportError::FilterTooLong);
     }
+    let lang = sel.lang.clone().unwrap_or_else(|| "en".into());
+    let known_langs = crate::export::languages(known);
+    if !known_langs.contains(&lang) {
+        return Err(ReportError::UnknownLanguage { lang, known: known_langs.join(", ") });
+    }
+    let lang = lang.as_str();
     // Oldest first; the newest version's wording and order lead.
     let versions_known: Vec<&Questionnaire> = known.iter().filter(|q| q.id == qid).collect();
     let newest = versions_known.last().copied().ok_or_else(|| ReportError::UnknownQuestionnaire(qid.clone()))?;
-    let merged = merge(&versions_known);
+    let merged = merge(&versions_known, lang);
 
     let of_this: Vec<&Submission> = rows.iter().filter(|r| r.questionnaire_id == qid).collect();
     let all_periods: Vec<String> = of_this.iter().map(|r| r.period.clone()).collect::<BTreeSet<_>>().into_iter().collect();
@@ -259,7 +270,7 @@ pub fn build(known: &Questionnaires, rows: &[Submission], selection: Selection, 
     let breakdown_choices: Vec<Label> = merged
         .iter()
         .filter(|m| matches!(m.question.kind, Kind::Single { .. }))
-        .map(|m| Label { value: m.question.id.clone(), label: m.question.text.get("en").to_owned() })
+        .map(|m| Label { value: m.question.id.clone(), label: m.question.text.get(lang).to_owned() })
         .collect();
 
     let mut hidden = Vec::new();
@@ -305,12 +316,12 @@ pub fn build(known: &Questionnaires, rows: &[Submission], selection: Selection, 
                     "Breakdown by \"{}\": the size of {} and every figure and free-text answer under {} are hidden, \
                      because a group has fewer than {k} responses or its size could otherwise be worked out by \
                      subtracting the others from the total.",
-                    m.question.text.get("en"),
+                    m.question.text.get(lang),
                     quote_list(&hidden_groups),
                     if hidden_groups.len() == 1 { "it" } else { "them" }
                 ));
             }
-            (Some(Breakdown { question: by.clone(), text: m.question.text.get("en").to_owned(), groups }), member)
+            (Some(Breakdown { question: by.clone(), text: m.question.text.get(lang).to_owned(), groups }), member)
         }
     };
     let cells = Cells { rows: &selected, membership: &membership, groups: breakdown.as_ref().map_or(0, |b| b.groups.len()), k };
@@ -386,7 +397,7 @@ pub fn build(known: &Questionnaires, rows: &[Submission], selection: Selection, 
                 Body::Text { all, groups }
             }
         };
-        let report = QuestionReport { id: q.id.clone(), text: q.text.get("en").to_owned(), section: m.section.clone(), body };
+        let report = QuestionReport { id: q.id.clone(), text: q.text.get(lang).to_owned(), section: m.section.clone(), body };
         if !small(n, k) {
             if let Some(sentence) = hidden_sentence(&report, k) {
                 hidden.push(sentence);
@@ -397,7 +408,7 @@ pub fn build(known: &Questionnaires, rows: &[Submission], selection: Selection, 
 
     Ok(Report {
         questionnaire_id: qid,
-        title: newest.title.get("en").to_owned(),
+        title: newest.title.get(lang).to_owned(),
         k,
         questionnaires: ids,
         versions,
@@ -442,19 +453,19 @@ fn hidden_sentence(r: &QuestionReport, k: usize) -> Option<String> {
 }
 
 /// Merges the questions of every version (oldest first in `versions`).
-fn merge<'a>(versions: &[&'a Questionnaire]) -> Vec<Merged<'a>> {
+fn merge<'a>(versions: &[&'a Questionnaire], lang: &str) -> Vec<Merged<'a>> {
     let mut out: Vec<Merged<'a>> = Vec::new();
     for q in versions.iter().rev() {
         for (section, question) in q.questions() {
             let options: Vec<Label> = match &question.kind {
-                Kind::Single { options, prefer_not_to_say } => labels(options, *prefer_not_to_say),
-                Kind::Likert { scale, prefer_not_to_say, .. } => labels(scale, *prefer_not_to_say),
-                Kind::Multiple { options, .. } => labels(options, false),
+                Kind::Single { options, prefer_not_to_say } => labels(options, *prefer_not_to_say, lang),
+                Kind::Likert { scale, prefer_not_to_say, .. } => labels(scale, *prefer_not_to_say, lang),
+                Kind::Multiple { options, .. } => labels(options, false, lang),
                 _ => Vec::new(),
             };
             let statements: Vec<Label> = match &question.kind {
                 Kind::Likert { statements, .. } => {
-                    statements.iter().map(|s| Label { value: s.id.clone(), label: s.text.get("en").to_owned() }).collect()
+                    statements.iter().map(|s| Label { value: s.id.clone(), label: s.text.get(lang).to_owned() }).collect()
                 }
                 _ => Vec::new(),
             };
@@ -475,17 +486,17 @@ fn merge<'a>(versions: &[&'a Questionnaire]) -> Vec<Merged<'a>> {
                     }
                 }
                 Some(_) => {}
-                None => out.push(Merged { question, section: section.title.get("en").to_owned(), options, statements }),
+                None => out.push(Merged { question, section: section.title.get(lang).to_owned(), options, statements }),
             }
         }
     }
     out
 }
 
-fn labels(options: &[Opt], prefer_not_to_say: bool) -> Vec<Label> {
-    let mut v: Vec<Label> = options.iter().map(|o| Label { value: o.value.clone(), label: o.label.get("en").to_owned() }).collect();
+fn labels(options: &[Opt], prefer_not_to_say: bool, lang: &str) -> Vec<Label> {
+    let mut v: Vec<Label> = options.iter().map(|o| Label { value: o.value.clone(), label: o.label.get(lang).to_owned() }).collect();
     if prefer_not_to_say {
-        v.push(Label { value: PREFER_NOT_TO_SAY.into(), label: PREFER_NOT_TO_SAY_LABEL.into() });
+        v.push(Label { value: PREFER_NOT_TO_SAY.into(), label: crate::export::prefer_not_to_say_label(lang).into() });
     }
     v
 }

@@ -304,10 +304,15 @@ struct LangQuery {
 
 /// The language asked for, if the questionnaires have it.
 fn language(s: &ReportState, q: LangQuery) -> Result<String, ApiError> {
+    Ok(asked_language(s, q)?.unwrap_or_else(|| "en".into()))
+}
+
+/// The language asked for (`None` when none was), if the questionnaires have it.
+fn asked_language(s: &ReportState, q: LangQuery) -> Result<Option<String>, ApiError> {
     let known = languages(s.app.questionnaires());
     match q.lang.filter(|l| !l.is_empty()) {
-        None => Ok("en".into()),
-        Some(l) if known.contains(&l) => Ok(l),
+        None => Ok(None),
+        Some(l) if known.contains(&l) => Ok(Some(l)),
         Some(l) => Err(ApiError::BadRequest {
             code: "unknown_language",
             message: format!("the questionnaires have no texts in \"{l}\"; languages available: {}", known.join(", ")),
@@ -346,16 +351,20 @@ fn as_bearer(s: &ReportState, headers: &HeaderMap) -> HeaderMap {
     h
 }
 
-/// `GET /api/submissions.csv`, for a report session too.
-async fn submissions_csv(State(s): State<ReportState>, headers: HeaderMap) -> Result<Response, ApiError> {
+/// `GET /api/submissions.csv[?lang=cy]`, for a report session too.
+async fn submissions_csv(State(s): State<ReportState>, headers: HeaderMap, Query(q): Query<LangQuery>) -> Result<Response, ApiError> {
     let h = as_bearer(&s, &headers);
-    api::export_csv(State(s.app), h).await
+    api::authorize(&s.app, &h)?;
+    let lang = asked_language(&s, q)?;
+    api::export_csv_in(s.app, h, lang).await
 }
 
-/// `GET /api/submissions.json`, for a report session too.
-async fn submissions_json(State(s): State<ReportState>, headers: HeaderMap) -> Result<Response, ApiError> {
+/// `GET /api/submissions.json[?lang=cy]`, for a report session too.
+async fn submissions_json(State(s): State<ReportState>, headers: HeaderMap, Query(q): Query<LangQuery>) -> Result<Response, ApiError> {
     let h = as_bearer(&s, &headers);
-    api::export_json(State(s.app), h).await
+    api::authorize(&s.app, &h)?;
+    let lang = asked_language(&s, q)?;
+    api::export_json_in(s.app, h, lang).await
 }
 
 /// `GET /api/codebook.csv?lang=cy`.
