@@ -5,18 +5,20 @@ use crate::drafts::{use_drafts, Drafts, Notice};
 use crate::notice::{notice, notice_with, Action};
 use crate::outbox::{use_outbox, Item, Outbox};
 use crate::pwa;
-use survey_core::payload::build_submission;
+use survey_core::payload::build_submission_in;
 use survey_core::period::period;
 
 /// Sent with every submission, so receivers can tell app versions apart.
 pub const APP_VERSION: &str = env!("CARGO_PKG_VERSION");
 use crate::dom::{el, frag, El};
 use crate::fields::t;
+use crate::i18n::{self, tr, trf};
 use crate::load::{load, LoadError, Loaded};
 use crate::state::SurveyState;
 use crate::storage::Store;
 use crate::survey::survey;
 use leptos::prelude::*;
+use survey_core::i18n::{choose, Lang, Msg};
 
 /// The whole app, mounted into `<body>`. Loads `config.json` and the
 /// questionnaire it names, then shows the survey or the error page.
@@ -38,7 +40,7 @@ pub fn app() -> El {
     let boot = browser::boot_placeholder();
     let waiting = boot.is_none();
     el("main").id("main").class("page").region(move || match loaded.get() {
-        None if waiting => el("p").class("loading").attr("role", "status").text("Loading the questionnaire…"),
+        None if waiting => el("p").class("loading").attr("role", "status").text(&tr(Msg::Loading)),
         None => frag(),
         Some(result) => {
             let page = match result {
@@ -58,6 +60,13 @@ fn loaded_view(loaded: Loaded) -> El {
     let store = Store::open();
     let state = SurveyState::new(questionnaire);
     let drafts = use_drafts(state, store.clone());
+    // The language: ?lang=, else the one kept with the draft, else the
+    // browser's, else the questionnaire's default.
+    let stored = Some(state.lang.get_untracked()).filter(|l| !l.is_empty());
+    let chosen = state.questionnaire.with_value(|q| {
+        choose(browser::query_param("lang").as_deref(), stored.as_deref(), &i18n::browser_languages(), &q.languages, &q.default_language)
+    });
+    state.lang.set(chosen);
     let outbox = use_outbox(store);
     let detector = StoredValue::new(config.detector());
 
@@ -87,7 +96,18 @@ fn loaded_view(loaded: Loaded) -> El {
         let Ok(id) = browser::uuid_v4() else { return drafts.notify(Notice::NoAnonymousId) };
         let submission = state.questionnaire.with_value(|q| {
             detector.with_value(|d| {
-                state.answers.with_untracked(|a| build_submission(q, a, d, id, period(config.period, js_sys::Date::now()), APP_VERSION))
+                state.answers.with_untracked(|a| {
+                    let lang = state.lang.get_untracked();
+                    build_submission_in(
+                        q,
+                        a,
+                        d,
+                        id,
+                        period(config.period, js_sys::Date::now()),
+                        APP_VERSION,
+                        config.language_to_record(&lang),
+                    )
+                })
             })
         });
         let item = Item {
@@ -126,36 +146,68 @@ fn loaded_view(loaded: Loaded) -> El {
         page
     });
     let answering = Memo::new(move |_| submitted.with(Option::is_none));
-    let title = state.questionnaire.with_value(|q| t(&q.title));
-    frag()
-        .show(
-            move || update_ready.get(),
-            move || {
-                notice(
-                    "notice",
-                    "status",
-                    "A new version of this questionnaire is ready. Your answers are kept.".into(),
-                    vec![Action::button("Use the new version", apply_update)],
-                )
-            },
-        )
-        .region(move || notices(drafts, state))
-        .child(outbox_status(outbox, submitted))
-        .show(
-            move || failed.get(),
-            move || {
-                notice("notice notice-warning", "alert",
-                    "Your answers could not be stored for sending because this device's storage is full or blocked. They are still on this page: download them, or free some space and press Send again.".into(),
-                    vec![Action::button("Download my answers", move || Drafts::download(state))])
-            },
-        )
-        .region(move || {
-            if answering.get() {
-                frag().child(survey(state, on_submit, Some(detector))).child(start_again(drafts, state))
-            } else {
-                confirmation(outbox, submitted, &title)
-            }
-        })
+    // Everything shown is rebuilt in the new language when it changes; the
+    // answers, the page and the outbox are signals outside, so they stay.
+    frag().region(move || {
+        i18n::set(&state.lang.get());
+        let title = state.questionnaire.with_value(|q| t(&q.title));
+        frag()
+            .child(language_switch(state))
+            .show(
+                move || update_ready.get(),
+                move || notice("notice", "status", tr(Msg::UpdateReady), vec![Action::button(tr(Msg::UseNewVersion), apply_update)]),
+            )
+            .region(move || notices(drafts, state))
+            .child(outbox_status(outbox, submitted))
+            .show(
+                move || failed.get(),
+                move || {
+                    notice(
+                        "notice notice-warning",
+                        "alert",
+                        tr(Msg::OutboxStoreFailed),
+                        vec![Action::button(tr(Msg::DownloadMyAnswers), move || Drafts::download(state))],
+                    )
+                },
+            )
+            .region(move || {
+                if answering.get() {
+                    frag().child(survey(state, on_submit, Some(detector))).child(start_again(drafts, state))
+                } else {
+                    confirmation(outbox, submitted, &title)
+                }
+            })
+    })
+}
+
+/// The language switch, on every page: a link per other language the
+/// questionnaire offers, named in its own language (with `lang` set, so a
+/// screen reader says it right). A link, so it also works as `?lang=`; a
+/// click switches in place, keeping every answer and the page, and puts the
+/// choice in the address so a reload keeps it too.
+fn language_switch(state: SurveyState) -> El {
+    let (offered, current) = (state.questionnaire.with_value(|q| q.languages.clone()), state.lang.get_untracked());
+    let others: Vec<String> = offered.into_iter().filter(|l| *l != current).collect();
+    if others.is_empty() {
+        return frag();
+    }
+    let mut list = el("ul").class("language-switch-list");
+    for tag in others {
+        let name = Lang::from_tag(&tag).filter(|l| !l.is_pseudo()).map_or(tag.clone(), |l| l.name_in_itself().to_owned());
+        let href = browser::url_with_param("lang", &tag);
+        let chosen = tag.clone();
+        let link =
+            el("a").attr("href", &href).attr("lang", &tag).attr("hreflang", &tag).id(&format!("language-{tag}")).text(&name).on_click(
+                move || {
+                    browser::replace_url(&browser::url_with_param("lang", &chosen));
+                    state.lang.set(chosen.clone());
+                    // The switch is built again: focus goes back to it.
+                    crate::dom::focus_later("language-switch");
+                },
+            );
+        list = list.child(el("li").child(link));
+    }
+    el("nav").class("language-switch").id("language-switch").attr("tabindex", "-1").attr("aria-label", &tr(Msg::Language)).child(list)
 }
 
 /// After Send: thanks, and one plain statement of where the answers are:
@@ -164,7 +216,7 @@ fn loaded_view(loaded: Loaded) -> El {
 /// from it would let a student who quotes it be linked to their answers.
 fn confirmation(outbox: Outbox, submitted: RwSignal<Option<String>>, title: &str) -> El {
     let online = use_online();
-    browser::set_title(&format!("Thank you - {title}"));
+    browser::set_title(&format!("{} - {title}", tr(Msg::ThankYou)));
     let item = move || {
         let id = submitted.get().unwrap_or_default();
         outbox.items.with(|v| v.iter().find(|i| i.submission.submission_id == id).cloned())
@@ -174,22 +226,20 @@ fn confirmation(outbox: Outbox, submitted: RwSignal<Option<String>>, title: &str
     // re-announces the status.
     let text = Memo::new(move |_| {
         if sent() {
-            return "Your answers have been sent to the programme team.";
+            return Msg::Sent;
         }
         match item() {
-            Some(Item { attention: Some(_), .. }) => "The survey could not accept your answers. They are kept on this device, and you can download a copy for yourself. If this keeps happening, tell your programme team that the survey is not accepting answers, but do not send your answers to anyone: that would show who wrote them.",
-            Some(_) if !online.get() => "You are offline. Your answers are saved on this device and will be sent automatically when you are back online, even if you close this page now.",
-            Some(i) if i.attempts > 0 => "The survey server is not available at the moment. Your answers are saved on this device and will be sent automatically, even if you close this page now.",
-            _ => "Sending your answers… They are saved on this device and will be sent automatically, even if you close this page now.",
+            Some(Item { attention: Some(_), .. }) => Msg::NotAccepted,
+            Some(_) if !online.get() => Msg::Offline,
+            Some(i) if i.attempts > 0 => Msg::ServerDown,
+            _ => Msg::Sending,
         }
     });
     let details = Memo::new(move |_| match item() {
         _ if sent() => None,
-        Some(Item { attention: Some((status, why)), .. }) => Some(format!("The endpoint answered {status}: {why}")),
-        Some(i) if i.attempts > 0 && !online.get() => Some(format!("{} attempts so far; the browser reports no network.", i.attempts)),
-        Some(i) if i.attempts > 0 => {
-            Some(format!("{} attempts so far; the endpoint did not answer or answered with a temporary error.", i.attempts))
-        }
+        Some(Item { attention: Some((status, why)), .. }) => Some(endpoint_answered(status, &why)),
+        Some(i) if i.attempts > 0 && !online.get() => Some(trf(Msg::AttemptsOffline, &[("n", &i.attempts.to_string())])),
+        Some(i) if i.attempts > 0 => Some(trf(Msg::AttemptsTemporary, &[("n", &i.attempts.to_string())])),
         _ => None,
     });
     let refused = Memo::new(move |_| item().filter(|i| i.attention.is_some()).map(|i| i.submission.to_json().to_pretty()));
@@ -200,19 +250,24 @@ fn confirmation(outbox: Outbox, submitted: RwSignal<Option<String>>, title: &str
             .child(el("button").attr("type", "button").class("button button-secondary").text(label).on("click", move |_| f()))
     };
     frag()
-        .child(el("h1").class("title").id("confirmation-title").attr("tabindex", "-1").text("Thank you"))
-        .child(el("p").text("Your answers are anonymous: they carry no name, no account and nothing about this device."))
-        .child(el("p").class("send-status").attr("role", "status").dyn_text(move || text.get().to_owned()))
+        .child(el("h1").class("title").id("confirmation-title").attr("tabindex", "-1").text(&tr(Msg::ThankYou)))
+        .child(el("p").text(&tr(Msg::Anonymous)))
+        .child(el("p").class("send-status").attr("role", "status").dyn_text(move || tr(text.get())))
         .region(move || details.get().map(|d| crate::notice::for_it(&d)).unwrap_or_else(frag))
         // Waiting: the student can ask for a try now (back in signal), and the
         // automatic retries go on regardless.
-        .show(move || waiting.get(), move || action("Send now", Box::new(move || outbox.flush(true))))
+        .show(move || waiting.get(), move || action(&tr(Msg::SendNow), Box::new(move || outbox.flush(true))))
         .region(move || {
             refused
                 .get()
-                .map(|json| action("Download my response", Box::new(move || browser::download("cohort-survey-response.json", &json))))
+                .map(|json| action(&tr(Msg::DownloadMyResponse), Box::new(move || browser::download("cohort-survey-response.json", &json))))
                 .unwrap_or_else(frag)
         })
+}
+
+/// "The endpoint answered 422: ...", for IT staff.
+fn endpoint_answered(status: u16, why: &str) -> String {
+    trf(Msg::EndpointAnswered, &[("status", &status.to_string()), ("why", why)])
 }
 
 /// Whether the browser reports a network (`navigator.onLine`), following the
@@ -242,12 +297,8 @@ fn outbox_status(outbox: Outbox, except: RwSignal<Option<String>>) -> El {
         if n == 0 {
             return frag();
         }
-        let text = if n == 1 {
-            "1 response waiting to send - it will go automatically when you are back online.".to_owned()
-        } else {
-            format!("{n} responses waiting to send - they will go automatically when you are back online.")
-        };
-        notice("notice outbox", "status", text, vec![Action::button("Send now", move || outbox.flush(true))])
+        let text = if n == 1 { tr(Msg::WaitingOne) } else { trf(Msg::WaitingMany, &[("n", &n.to_string())]) };
+        notice("notice outbox", "status", text, vec![Action::button(tr(Msg::SendNow), move || outbox.flush(true))])
     };
     // Never "email it to someone": that would reveal who wrote it. The answers
     // stay here and can be downloaded; the technical reason is for IT staff.
@@ -264,9 +315,9 @@ fn outbox_status(outbox: Outbox, except: RwSignal<Option<String>>) -> El {
                     Some(notice_with(
                         "notice notice-warning outbox-attention",
                         "alert",
-                        "A response on this device was not accepted by the survey. It is kept here, and you can download a copy for yourself. Please do not send it to anyone: that would show who wrote it.".into(),
-                        vec![Action::button("Download my response", move || browser::download("cohort-survey-response.json", &json))],
-                        Some(format!("The endpoint answered {status}: {why}")),
+                        tr(Msg::OutboxAttention),
+                        vec![Action::button(tr(Msg::DownloadMyResponse), move || browser::download("cohort-survey-response.json", &json))],
+                        Some(endpoint_answered(status, &why)),
                     ))
                 })
                 .collect(),
@@ -282,8 +333,10 @@ fn outbox_status(outbox: Outbox, except: RwSignal<Option<String>>) -> El {
                     notice(
                         "notice notice-warning outbox-unreadable",
                         "alert",
-                        "A response saved on this device for sending could not be read, so it cannot be sent. It is kept here, and you can download it.".into(),
-                        vec![Action::button("Download the unreadable response", move || browser::download("unreadable-response.txt", &raw))],
+                        tr(Msg::OutboxUnreadable),
+                        vec![Action::button(tr(Msg::DownloadUnreadableResponse), move || {
+                            browser::download("unreadable-response.txt", &raw)
+                        })],
                     )
                 })
                 .collect(),
@@ -300,15 +353,21 @@ fn outbox_status(outbox: Outbox, except: RwSignal<Option<String>>) -> El {
             .filter(|i| ids.contains(&i.submission.submission_id))
             .map(|i| {
                 let json = i.submission.to_json().to_pretty();
-                notice("notice notice-warning outbox-unsaved", "alert",
-                    "A response waiting to be sent could not be kept on this device: its storage was cleared and cannot be written to now. It will still be sent while this page stays open. Download a copy for yourself in case the page is closed first.".into(),
-                    vec![Action::button("Download my response", move || browser::download("cohort-survey-response.json", &json))])
+                notice(
+                    "notice notice-warning outbox-unsaved",
+                    "alert",
+                    tr(Msg::OutboxNotKept),
+                    vec![Action::button(tr(Msg::DownloadMyResponse), move || browser::download("cohort-survey-response.json", &json))],
+                )
             })
             .collect();
         if outbox.not_persistent.get() && outbox.pending() > 0 {
-            notices.push(notice("notice outbox-not-persistent", "status",
-                "Until your answers are sent, they live only on this device, and this browser may clear them to free space. Keep this page's data until they have gone.".into(),
-                vec![Action::dismiss(move || outbox.not_persistent.set(false))]));
+            notices.push(notice(
+                "notice outbox-not-persistent",
+                "status",
+                tr(Msg::StorageMayClear),
+                vec![Action::dismiss(move || outbox.not_persistent.set(false))],
+            ));
         }
         frag().children(notices)
     };
@@ -325,45 +384,36 @@ fn notices(drafts: Drafts, state: SurveyState) -> El {
             .into_iter()
             .map(|n| {
                 let (warning, text) = match &n {
-                    Notice::Restored { when } => (false, format!("Your answers from {when} were restored.")),
+                    Notice::Restored { when } => (false, trf(Msg::Restored, &[("when", &browser::day_name(*when))])),
                     Notice::Migrated { kept, dropped } => (
                         false,
                         match dropped {
-                            0 => format!("The questionnaire has been updated. All {kept} of your answers were kept."),
-                            d => format!(
-                                "The questionnaire has been updated. {kept} of your answers were kept; {d} no longer fit a question and need answering again."
-                            ),
+                            0 => trf(Msg::UpdatedAllKept, &[("kept", &kept.to_string())]),
+                            d => trf(Msg::UpdatedSomeLost, &[("kept", &kept.to_string()), ("dropped", &d.to_string())]),
                         },
                     ),
-                    Notice::Quarantined { .. } => (
-                        true,
-                        "Your saved answers could not be read, so the questionnaire starts fresh. The unreadable copy is kept on this device.".into(),
-                    ),
-                    Notice::NotPersistent => (
-                        true,
-                        "This browser is not letting the page save your answers. They will be lost if you close or reload this page.".into(),
-                    ),
-                    Notice::QuotaFull => (
-                        true,
-                        "This device's storage is full, so your latest answers are not saved. Keep this page open, or download your answers.".into(),
-                    ),
-                    Notice::ChangedElsewhere => (false, "Your answers were updated from another tab.".into()),
-                    Notice::NoAnonymousId => (true, "This browser cannot make an anonymous id for your response, so it has not been sent. Your answers are kept on this device, and you can download them.".into()),
+                    Notice::Quarantined { .. } => (true, tr(Msg::DraftUnreadable)),
+                    Notice::NotPersistent => (true, tr(Msg::StorageBlocked)),
+                    Notice::QuotaFull => (true, tr(Msg::StorageFull)),
+                    Notice::ChangedElsewhere => (false, tr(Msg::ChangedElsewhere)),
+                    Notice::NoAnonymousId => (true, tr(Msg::NoAnonymousId)),
                 };
                 let mut actions = Vec::new();
                 // Inside an iframe, storage may be partitioned or blocked: the
                 // app's own tab usually has working storage.
                 if matches!(n, Notice::NotPersistent) && pwa::in_frame() {
-                    actions.push(Action::new_tab("Open in a new tab", browser::own_url()));
+                    actions.push(Action::new_tab(tr(Msg::OpenNewTab), browser::own_url()));
                 }
                 // The unreadable copy, exactly as stored, for the programme team.
                 if let Notice::Quarantined { key } = &n {
                     if let Some(raw) = drafts.raw(key) {
-                        actions.push(Action::button("Download the unreadable copy", move || browser::download("unreadable-answers.txt", &raw)));
+                        actions.push(Action::button(tr(Msg::DownloadUnreadableCopy), move || {
+                            browser::download("unreadable-answers.txt", &raw)
+                        }));
                     }
                 }
                 if matches!(n, Notice::QuotaFull | Notice::NotPersistent | Notice::NoAnonymousId) {
-                    actions.push(Action::button("Download my answers", download));
+                    actions.push(Action::button(tr(Msg::DownloadMyAnswers), download));
                 }
                 actions.push(Action::dismiss(move || drafts.dismiss(&n)));
                 notice(if warning { "notice notice-warning" } else { "notice" }, "status", text, actions)
@@ -403,15 +453,15 @@ fn start_again(drafts: Drafts, state: SurveyState) -> El {
                 .attr("tabindex", "-1")
                 .attr("role", "alertdialog")
                 .attr("aria-labelledby", "start-again-q")
-                .child(el("p").id("start-again-q").text("Delete all your answers on this device and start again?"))
+                .child(el("p").id("start-again-q").text(&tr(Msg::StartAgainQuestion)))
                 .child(
                     el("div")
                         .class("actions")
-                        .child(button("button button-warning", "Yes, delete my answers").on("click", confirm))
-                        .child(button("button button-secondary", "Cancel").on("click", cancel)),
+                        .child(button("button button-warning", &tr(Msg::YesDelete)).on("click", confirm))
+                        .child(button("button button-secondary", &tr(Msg::Cancel)).on("click", cancel)),
                 )
         } else {
-            button("link-button", "Start again").id("start-again-button").on("click", ask)
+            button("link-button", &tr(Msg::StartAgain)).id("start-again-button").on("click", ask)
         }
     })
 }
@@ -419,21 +469,19 @@ fn start_again(drafts: Drafts, state: SurveyState) -> El {
 /// Shown when the config or the questionnaire cannot be used. Says what went
 /// wrong in plain words, with the technical detail for IT below.
 pub fn error_page(error: LoadError) -> El {
-    browser::set_title("Error: Sorry, the questionnaire cannot be opened");
+    browser::set_title(&format!("{}{}", tr(Msg::ErrorPrefix), tr(Msg::CannotOpen)));
     let why = match error {
-        LoadError::Refused(_) => "This link asks to send your answers somewhere this survey does not allow, so it was stopped. Please use the link from your programme team.",
-        LoadError::Fetch { .. } => "It could not be loaded. If you have no signal, try again when you are back online.",
-        _ => "The questionnaire file has a mistake in it. Please tell the programme team; it is not something you did.",
+        LoadError::Refused(_) => Msg::ErrRefused,
+        LoadError::Fetch { .. } => Msg::ErrOffline,
+        _ => Msg::ErrFile,
     };
     el("div")
         .class("error-page")
         .attr("role", "alert")
-        .child(el("h1").class("title").text("Sorry, the questionnaire cannot be opened"))
-        .child(el("p").text(why))
-        .child(el("p").text("Any answers you have already given on this device are kept."))
+        .child(el("h1").class("title").text(&tr(Msg::CannotOpen)))
+        .child(el("p").text(&tr(why)))
+        .child(el("p").text(&tr(Msg::ErrAnswersKept)))
         .child(
-            el("details")
-                .child(el("summary").text("Technical details for the programme team"))
-                .child(el("p").class("technical").text(&error.to_string())),
+            el("details").child(el("summary").text(&tr(Msg::TechnicalDetails))).child(el("p").class("technical").text(&error.to_string())),
         )
 }

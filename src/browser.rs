@@ -31,9 +31,12 @@ pub fn boot_placeholder() -> Option<web_sys::Element> {
     web_sys::window()?.document()?.get_element_by_id("boot")
 }
 
-/// "earlier today", "yesterday", a weekday within the week, else a date.
-/// Local time, shown to the student only.
+/// "earlier today", "yesterday", a weekday within the week, else a date, in
+/// the language shown (the catalogue's words, then `Intl`). Local time,
+/// shown to the student only.
 pub fn day_name(ms: f64) -> String {
+    use crate::i18n::{date, tr};
+    use survey_core::i18n::Msg;
     let then = js_sys::Date::new(&ms.into());
     let now = js_sys::Date::new_0();
     let midnight = |d: &js_sys::Date| {
@@ -45,14 +48,11 @@ pub fn day_name(ms: f64) -> String {
         m.get_time()
     };
     let days = ((midnight(&now) - midnight(&then)) / 86_400_000.0).round() as i64;
-    const DAYS: [&str; 7] = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
-    const MONTHS: [&str; 12] =
-        ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
     match days {
-        i64::MIN..=0 => "earlier today".into(),
-        1 => "yesterday".into(),
-        2..=6 => DAYS[then.get_day() as usize % 7].into(),
-        _ => format!("{} {}", then.get_date(), MONTHS[then.get_month() as usize % 12]),
+        i64::MIN..=0 => tr(Msg::EarlierToday),
+        1 => tr(Msg::Yesterday),
+        2..=6 => date(ms, &[("weekday", "long")]),
+        _ => date(ms, &[("day", "numeric"), ("month", "long")]),
     }
 }
 
@@ -151,6 +151,21 @@ pub fn uuid_v4() -> Result<String, NoRandomness> {
 /// This page's address, for "Open in a new tab".
 pub fn own_url() -> String {
     web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default()
+}
+
+/// This page's address with `name=value` set in its query (the browser's
+/// `URL`, so everything else in the address stays as it was).
+pub fn url_with_param(name: &str, value: &str) -> String {
+    let Ok(url) = web_sys::Url::new(&own_url()) else { return format!("?{name}={value}") };
+    url.search_params().set(name, value);
+    url.href()
+}
+
+/// Puts `url` in the address bar without loading it (`history.replaceState`).
+pub fn replace_url(url: &str) {
+    if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(url));
+    }
 }
 
 /// Sets the tab's title (`document.title`), which screen readers announce.

@@ -27,7 +27,8 @@ pub fn quarantine_key(questionnaire_id: &str, now_ms: f64) -> String {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Notice {
     /// Answers from an earlier sitting were restored ("from Tuesday").
-    Restored { when: String },
+    /// `when`: the draft's `saved_at`, said in the language shown.
+    Restored { when: f64 },
     /// A new questionnaire version: how many answers were carried over.
     Migrated { kept: usize, dropped: usize },
     /// The saved draft could not be read; it was set aside under this key,
@@ -108,6 +109,7 @@ impl Drafts {
             answers: state.answers.get_untracked(),
             page: state.page.get_untracked(),
             saved_at: js_sys::Date::now(),
+            lang: Some(state.lang.get_untracked()).filter(|l| !l.is_empty()),
         }
     }
 
@@ -128,7 +130,7 @@ impl Drafts {
         let key = self.key.get_value();
         let stored = self.store.with_value(|s| s.get(&key));
         if let Some(old) = stored.as_deref().and_then(|s| Draft::from_json(s).ok()) {
-            if old.answers == draft.answers && old.page == draft.page {
+            if old.answers == draft.answers && old.page == draft.page && old.lang == draft.lang {
                 return;
             }
         }
@@ -164,6 +166,7 @@ impl Drafts {
             answers: Default::default(),
             page: 0,
             saved_at: js_sys::Date::now(),
+            lang: None,
         };
         self.mirror_write(empty.to_json().to_text());
     }
@@ -226,6 +229,7 @@ pub fn use_drafts(state: SurveyState, store: Store) -> Drafts {
     Effect::new(move |first: Option<()>| {
         state.answers.track();
         state.page.track();
+        state.lang.track();
         if first.is_none() {
             return;
         }
@@ -313,6 +317,9 @@ fn restore(state: SurveyState, drafts: Drafts, qid: &str, key: &str) {
 /// page it was left on, and says so.
 fn apply(state: SurveyState, drafts: Drafts, draft: Draft) {
     let (version, m) = state.questionnaire.with_value(|q| (q.version.clone(), restore_answers(&draft, q)));
+    if let Some(l) = &draft.lang {
+        state.lang.set(l.clone());
+    }
     if draft.questionnaire_version != version {
         drafts.notify(Notice::Migrated { kept: m.kept, dropped: m.dropped });
     }
@@ -322,7 +329,7 @@ fn apply(state: SurveyState, drafts: Drafts, draft: Draft) {
     state.answers.set(m.answers);
     state.page.set(draft.page.min(state.check_page()));
     drafts.saved_at.set(Some(draft.saved_at));
-    drafts.notify(Notice::Restored { when: browser::day_name(draft.saved_at) });
+    drafts.notify(Notice::Restored { when: draft.saved_at });
 }
 
 /// Opens the IndexedDB copy and, when it holds a newer draft than the one

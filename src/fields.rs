@@ -4,21 +4,21 @@
 //! of controls; both come from the same few builders in [`crate::dom`].
 
 use crate::dom::{el, frag, El};
-use crate::messages::{flag, message};
+use crate::i18n::{content, tr, trf};
+use crate::messages::{flag_in, message};
 use crate::state::SurveyState;
 use leptos::prelude::*;
 use std::rc::Rc;
 use std::sync::Arc;
 use survey_core::anon::Detector;
+use survey_core::i18n::Msg;
 use survey_core::num::{fmt_num, parse_f64};
 use survey_core::{Answer, Kind, Opt, Question, Text, ValidationError, PREFER_NOT_TO_SAY};
 use wasm_bindgen::JsValue;
 
-/// Only English content today; the format already carries other languages.
-pub const LANG: &str = "en";
-
+/// Questionnaire content in the chosen language.
 pub fn t(text: &Text) -> String {
-    text.get(LANG).to_owned()
+    content(text)
 }
 
 /// Reads the current answer as a choice value; sets one.
@@ -40,7 +40,10 @@ pub fn field(question: &Question) -> El {
     let id: Arc<str> = q.id.as_str().into();
     let error = {
         let (id, q) = (id.clone(), q.clone());
-        Memo::new(move |_| state.errors.with(|e| e.get(&id).map(|err| message(&q, err, LANG))))
+        {
+            let lang = crate::i18n::tag();
+            Memo::new(move |_| state.errors.with(|e| e.get(&id).map(|err| message(&q, err, &lang))))
+        }
     };
     let has_error = move || error.with(Option::is_some);
     let hint_id = q.hint.as_ref().map(|_| format!("{id}-hint"));
@@ -80,13 +83,13 @@ pub fn field(question: &Question) -> El {
     let grouped = tag == "fieldset" || matches!(q.kind, Kind::Likert { .. });
     let frame = if grouped { frame.dyn_attr("aria-describedby", described.clone()) } else { frame };
     let heading = heading.class("question").text(&text);
-    let heading = if optional { heading.child(el("span").class("optional").text(" (optional)")) } else { heading };
+    let heading = if optional { heading.child(el("span").class("optional").text(&tr(Msg::Optional))) } else { heading };
     let error_view = {
         let error_id = error_id.clone();
         move || {
-            error
-                .get()
-                .map(|m| el("p").class("error-message").id(&error_id).child(el("span").class("visually-hidden").text("Error: ")).text(&m))
+            error.get().map(|m| {
+                el("p").class("error-message").id(&error_id).child(el("span").class("visually-hidden").text(&tr(Msg::ErrorPrefix))).text(&m)
+            })
         }
     };
     let top = |frame: El| {
@@ -125,11 +128,8 @@ pub fn field(question: &Question) -> El {
                 let value = answer_text.clone();
                 move || {
                     let r = max_length as i64 - value().chars().count() as i64;
-                    if r >= 0 {
-                        format!("{r} characters remaining")
-                    } else {
-                        format!("{} characters too many", -r)
-                    }
+                    let (m, n) = if r >= 0 { (Msg::CharsRemaining, r) } else { (Msg::CharsTooMany, -r) };
+                    trf(m, &[("n", &n.to_string())])
                 }
             };
             // Identifiers flagged while typing (the check page repeats them);
@@ -138,7 +138,7 @@ pub fn field(question: &Question) -> El {
             let flags = move || {
                 let text = answer_text();
                 let found = detector.map(|d| d.with_value(|d| d.find(&text))).unwrap_or_default();
-                frag().children(found.iter().map(|f| el("p").class("flag").text(&flag(&text, f))).collect())
+                frag().children(found.iter().map(|f| el("p").class("flag").text(&flag_in(&text, f, crate::i18n::ui()))).collect())
             };
             top(frame)
                 .child(input)
@@ -318,7 +318,7 @@ fn choose(state: SurveyState, id: &Arc<str>, answer: fn(String) -> Option<Answer
 fn with_prefer_not(options: Vec<Opt>, prefer_not: bool) -> Vec<(String, String)> {
     let mut v: Vec<(String, String)> = options.into_iter().map(|o| (o.value, t(&o.label))).collect();
     if prefer_not {
-        v.push((PREFER_NOT_TO_SAY.into(), "Prefer not to say".into()));
+        v.push((PREFER_NOT_TO_SAY.into(), tr(Msg::PreferNotToSay)));
     }
     v
 }

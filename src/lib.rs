@@ -13,6 +13,7 @@ pub mod browser;
 pub mod dom;
 pub mod drafts;
 pub mod fields;
+pub mod i18n;
 pub mod load;
 pub mod messages;
 pub mod notice;

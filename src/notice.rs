@@ -2,11 +2,13 @@
 //! for all of them.
 
 use crate::dom::{el, El};
+use crate::i18n::tr;
 use leptos::prelude::*;
+use survey_core::i18n::Msg;
 
 /// A button (or a link, with `link`) under a notice.
 pub struct Action {
-    label: &'static str,
+    label: String,
     /// Quiet: "Dismiss" as a link-styled button, whose words for screen
     /// readers go on: "Dismiss this message".
     dismiss: bool,
@@ -15,16 +17,16 @@ pub struct Action {
 }
 
 impl Action {
-    pub fn button(label: &'static str, run: impl Fn() + Send + Sync + 'static) -> Self {
+    pub fn button(label: String, run: impl Fn() + Send + Sync + 'static) -> Self {
         Action { label, dismiss: false, link: None, run: Callback::new(move |_| run()) }
     }
 
     pub fn dismiss(run: impl Fn() + Send + Sync + 'static) -> Self {
-        Action { dismiss: true, ..Action::button("Dismiss", run) }
+        Action { dismiss: true, ..Action::button(tr(Msg::Dismiss), run) }
     }
 
     /// Opens `href` in a new tab.
-    pub fn new_tab(label: &'static str, href: String) -> Self {
+    pub fn new_tab(label: String, href: String) -> Self {
         Action { link: Some(href), ..Action::button(label, || ()) }
     }
 }
@@ -42,14 +44,14 @@ pub fn notice_with(class: &'static str, role: &'static str, text: String, action
     for a in actions {
         n = n.child(match a.link {
             Some(href) => {
-                el("a").class("button button-secondary").attr("href", &href).attr("target", "_blank").attr("rel", "noopener").text(a.label)
+                el("a").class("button button-secondary").attr("href", &href).attr("target", "_blank").attr("rel", "noopener").text(&a.label)
             }
             None => {
                 let b = el("button")
                     .attr("type", "button")
                     .class(if a.dismiss { "link-button" } else { "button button-secondary" })
-                    .text(a.label);
-                let b = if a.dismiss { b.child(el("span").class("visually-hidden").text(" this message")) } else { b };
+                    .text(&a.label);
+                let b = if a.dismiss { b.child(el("span").class("visually-hidden").text(&tr(Msg::DismissRest))) } else { b };
                 let run = a.run;
                 b.on("click", move |_| run.run(()))
             }
@@ -60,5 +62,5 @@ pub fn notice_with(class: &'static str, role: &'static str, text: String, action
 
 /// "Details for IT staff": the technical reason, folded away.
 pub fn for_it(details: &str) -> El {
-    el("details").class("for-it").child(el("summary").text("Details for IT staff")).child(el("p").class("technical").text(details))
+    el("details").class("for-it").child(el("summary").text(&tr(Msg::DetailsForIt))).child(el("p").class("technical").text(details))
 }

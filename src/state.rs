@@ -55,6 +55,9 @@ pub struct SurveyState {
     /// The element (id) whose first control gets focus once the next page has
     /// rendered (instead of the page heading): "Change" and error-summary links.
     pub focus_after_render: StoredValue<Option<String>>,
+    /// The language shown (a tag such as `cy`; empty until chosen), kept
+    /// with the draft. The views are rebuilt when it changes.
+    pub lang: RwSignal<String>,
 }
 
 impl SurveyState {
@@ -67,6 +70,7 @@ impl SurveyState {
             touched: RwSignal::new(Vec::new()),
             summary: RwSignal::new(Vec::new()),
             focus_after_render: StoredValue::new(None),
+            lang: RwSignal::new(String::new()),
         }
     }
 

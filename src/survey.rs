@@ -2,12 +2,14 @@
 
 use crate::browser;
 use crate::dom::{el, focus_later, frag, El};
-use crate::fields::{field, t, LANG};
-use crate::messages::{flag, message};
+use crate::fields::{field, t};
+use crate::i18n::{tr, trf};
+use crate::messages::{flag_in, message};
 use crate::notice::notice;
 use crate::state::SurveyState;
 use leptos::prelude::*;
 use survey_core::anon::Detector;
+use survey_core::i18n::Msg;
 use survey_core::num::fmt_num;
 use survey_core::payload::findings_by_question;
 use survey_core::{Answer, Kind, Question, PREFER_NOT_TO_SAY};
@@ -21,7 +23,7 @@ fn error_summary(state: SurveyState) -> El {
             .get()
             .into_iter()
             .map(|f| {
-                let text = state.question(&f.question).map(|q| message(&q, &f.error, LANG)).unwrap_or_default();
+                let text = state.question(&f.question).map(|q| message(&q, &f.error, &crate::i18n::tag())).unwrap_or_default();
                 let id = f.question.clone();
                 let href = format!("#{}", state.target_of(&id));
                 // The field may be on another page (from the check page).
@@ -35,7 +37,7 @@ fn error_summary(state: SurveyState) -> El {
         .attr("tabindex", "-1")
         .attr("aria-labelledby", "error-summary-title")
         .dyn_attr("hidden", move || state.summary.with(Vec::is_empty).then(String::new))
-        .child(el("h2").class("error-summary-title").id("error-summary-title").text("There is a problem"))
+        .child(el("h2").class("error-summary-title").id("error-summary-title").text(&tr(Msg::ErrorSummaryTitle)))
         .child(el("ul").class("error-summary-list").region(move || frag().children(items())))
 }
 
@@ -90,13 +92,10 @@ pub fn survey(state: SurveyState, on_submit: Callback<()>, detector: Option<Stor
     let heading = title.clone();
     Effect::new(move |_| {
         let page = state.page.get();
-        let name = if page >= state.check_page() {
-            "Check your answers".to_owned()
-        } else {
-            state.questionnaire.with_value(|q| t(&q.sections[page].title))
-        };
+        let name =
+            if page >= state.check_page() { tr(Msg::CheckAnswers) } else { state.questionnaire.with_value(|q| t(&q.sections[page].title)) };
         let errors = !state.summary.with(Vec::is_empty) || state.page_has_errors(page);
-        browser::set_title(&format!("{}{name} - {title}", if errors { "Error: " } else { "" }));
+        browser::set_title(&format!("{}{name} - {title}", if errors { tr(Msg::ErrorPrefix) } else { String::new() }));
     });
 
     let on_next = move || {
@@ -118,20 +117,27 @@ pub fn survey(state: SurveyState, on_submit: Callback<()>, detector: Option<Stor
         let page = state.page.get();
         if page >= state.check_page() {
             return frag().children(vec![
-                page_heading(None, "Check your answers"),
+                page_heading(None, &tr(Msg::CheckAnswers)),
                 error_summary(state),
-                el("p").text("You can change any answer before you send. Nothing is sent until you press Send."),
+                el("p").text(&tr(Msg::CheckIntro)),
                 frag().region(move || frag().children(check_answers(state, detector))),
-                el("div").class("actions").child(button("button", "Send my answers", on_submit_click)).child(button(
+                el("div").class("actions").child(button("button", &tr(Msg::SendMyAnswers), on_submit_click)).child(button(
                     "button button-secondary",
-                    "Back",
+                    &tr(Msg::Back),
                     on_back,
                 )),
             ]);
         }
         let section = state.questionnaire.with_value(|q| q.sections[page].clone());
         let first = Memo::new(move |_| shown.with(|s| s.first() == Some(&page)));
-        let progress = move || shown.with(|s| format!("Section {} of {}", s.iter().position(|i| *i == page).map_or(1, |p| p + 1), s.len()));
+        let progress = move || {
+            shown.with(|s| {
+                trf(
+                    Msg::SectionOf,
+                    &[("n", &s.iter().position(|i| *i == page).map_or(1, |p| p + 1).to_string()), ("total", &s.len().to_string())],
+                )
+            })
+        };
         let intro = state.questionnaire.with_value(|q| q.intro.as_ref().map(t));
         // Each question is built when skip logic shows it, never on an
         // answer's change.
@@ -155,8 +161,8 @@ pub fn survey(state: SurveyState, on_submit: Callback<()>, detector: Option<Stor
         }
         let actions = el("div")
             .class("actions")
-            .child(el("button").attr("type", "submit").class("button").text("Next"))
-            .show(move || !first.get(), move || button("button button-secondary", "Back", on_back));
+            .child(el("button").attr("type", "submit").class("button").text(&tr(Msg::Next)))
+            .show(move || !first.get(), move || button("button button-secondary", &tr(Msg::Back), on_back));
         v.push(form.child(actions));
         frag().children(v)
     };
@@ -171,12 +177,7 @@ fn check_answers(state: SurveyState, detector: StoredValue<Detector>) -> Vec<El>
     let findings = state.questionnaire.with_value(|q| detector.with_value(|d| findings_by_question(q, &answers, d)));
     let mut out = Vec::new();
     if !findings.is_empty() {
-        out.push(notice(
-            "notice notice-warning",
-            "status",
-            "Some of your answers may identify a person. Please change them. Anything still flagged when you send is replaced by a tag such as [phone].".into(),
-            Vec::new(),
-        ));
+        out.push(notice("notice notice-warning", "status", tr(Msg::FlaggedWarning), Vec::new()));
     }
     state.questionnaire.with_value(|q| {
         for s in q.sections.iter().filter(|s| q.section_shown(s, &answers)) {
@@ -194,7 +195,7 @@ fn check_answers(state: SurveyState, detector: StoredValue<Detector>) -> Vec<El>
                     if let Some((_, list)) = findings.iter().find(|(id, _)| *id == qu.id) {
                         let text = answers.get(&qu.id).and_then(|a| a.as_text()).unwrap_or("");
                         for f in list {
-                            answer = answer.child(el("p").class("flag").text(&flag(text, f)));
+                            answer = answer.child(el("p").class("flag").text(&flag_in(text, f, crate::i18n::ui())));
                         }
                     }
                     let id = qu.id.clone();
@@ -203,7 +204,7 @@ fn check_answers(state: SurveyState, detector: StoredValue<Detector>) -> Vec<El>
                         el("dd").class("summary-change").child(
                             el("a")
                                 .attr("href", &format!("#q-{}", qu.id))
-                                .text("Change")
+                                .text(&tr(Msg::Change))
                                 .child(el("span").class("visually-hidden").text(&format!(" {}", t(&qu.text))))
                                 .on_click(move || state.show_question(&id)),
                         ),
@@ -221,24 +222,24 @@ fn check_answers(state: SurveyState, detector: StoredValue<Detector>) -> Vec<El>
 fn describe(q: &Question, a: Option<&Answer>) -> Vec<String> {
     let label = |options: &[survey_core::Opt], v: &str| {
         if v == PREFER_NOT_TO_SAY {
-            return "Prefer not to say".to_owned();
+            return tr(Msg::PreferNotToSay);
         }
         options.iter().find(|o| o.value == v).map(|o| t(&o.label)).unwrap_or_else(|| v.to_owned())
     };
-    let Some(a) = a else { return vec!["Not answered".into()] };
+    let Some(a) = a else { return vec![tr(Msg::NotAnswered)] };
     match (&q.kind, a) {
         (Kind::Single { options, .. }, Answer::Text(v)) => vec![label(options, v)],
         (Kind::Multiple { options, .. }, Answer::Many(vs)) => vs.iter().map(|v| label(options, v)).collect(),
         (Kind::Likert { scale, statements, .. }, Answer::Grid(g)) => statements
             .iter()
             .map(|s| {
-                let v = g.get(&s.id).map_or("Not answered".to_owned(), |v| label(scale, v));
+                let v = g.get(&s.id).map_or_else(|| tr(Msg::NotAnswered), |v| label(scale, v));
                 format!("{}: {v}", t(&s.text))
             })
             .collect(),
-        (Kind::Consent, Answer::Bool(true)) => vec!["Yes".into()],
+        (Kind::Consent, Answer::Bool(true)) => vec![tr(Msg::Yes)],
         (_, Answer::Number(n)) => vec![fmt_num(*n)],
         (_, Answer::Text(s)) => vec![s.clone()],
-        _ => vec!["Not answered".into()],
+        _ => vec![tr(Msg::NotAnswered)],
     }
 }

@@ -86,6 +86,7 @@ async fn restores_a_saved_draft_on_its_page() {
         answers,
         page: 2,
         saved_at: js_sys::Date::now(),
+        lang: None,
     };
     local().set_item(&draft_key("balint-end-of-cohort"), &draft.to_json().to_text()).unwrap();
     let owner = Owner::new();
@@ -185,7 +186,7 @@ async fn sleep_ms(ms: i32) {
 fn draft_with(sessions: f64, page: usize, saved_at: f64) -> Draft {
     let mut answers = survey_core::Answers::new();
     answers.insert("sessions".into(), Answer::Number(sessions));
-    Draft { questionnaire_id: "balint-end-of-cohort".into(), questionnaire_version: current_version(), answers, page, saved_at }
+    Draft { questionnaire_id: "balint-end-of-cohort".into(), questionnaire_version: current_version(), answers, page, saved_at, lang: None }
 }
 
 /// Starts the draft machinery on a fresh state and waits until it has

@@ -1,7 +1,6 @@
 //! Component tests in real headless Chromium (wasm-bindgen-test).
 #![cfg(target_arch = "wasm32")]
 
-use cohort_survey::fields::LANG;
 use cohort_survey::messages::message;
 use cohort_survey::{browser, dom, field, load, survey, SurveyState};
 use leptos::{prelude::*, task::tick};
@@ -93,7 +92,7 @@ async fn a_required_error_is_shown_inline_and_described() {
     tick().await;
     assert_eq!(state.errors.with_untracked(|e| e.get("sessions").cloned()), Some(ValidationError::Required));
     let question = state.questionnaire.with_value(|q| q.question("sessions").unwrap().clone());
-    let required = message(&question, &ValidationError::Required, LANG);
+    let required = message(&question, &ValidationError::Required, "en");
     let error = el.query_selector("#sessions-error").unwrap().expect("inline error");
     assert!(error.text_content().unwrap().contains(&required), "{:?} lacks {required:?}", error.text_content());
     assert_eq!(input.get_attribute("aria-invalid").as_deref(), Some("true"));
@@ -319,4 +318,24 @@ fn endpoints_and_embed_origins_are_checked_with_the_browser_url_parser() {
     ] {
         assert!(!load::is_browser_origin(bad), "{bad:?}");
     }
+}
+
+#[wasm_bindgen_test]
+fn dates_are_said_in_the_language_shown_through_intl() {
+    let ten_days_ago = js_sys::Date::now() - 10.0 * 86_400_000.0;
+    cohort_survey::i18n::set("cy");
+    let welsh = browser::day_name(ten_days_ago);
+    let yesterday = browser::day_name(js_sys::Date::now() - 86_400_000.0);
+    cohort_survey::i18n::set("en");
+    let english = browser::day_name(ten_days_ago);
+    // Intl's Welsh month, or figures where the browser has no Welsh data
+    // (Chromium): never an English word.
+    let months_cy =
+        ["Ionawr", "Chwefror", "Mawrth", "Ebrill", "Mai", "Mehefin", "Gorffennaf", "Awst", "Medi", "Hydref", "Tachwedd", "Rhagfyr"];
+    let figures = welsh.chars().any(|c| c.is_ascii_digit()) && !welsh.chars().any(char::is_alphabetic);
+    assert!(months_cy.iter().any(|m| welsh.contains(m)) || figures, "{welsh}");
+    assert!(english.chars().any(char::is_alphabetic), "English has Intl's month name: {english}");
+    assert_ne!(welsh, english);
+    assert_eq!(yesterday, "ddoe");
+    assert_eq!(document().document_element().unwrap().get_attribute("lang").as_deref(), Some("en"));
 }

@@ -14,6 +14,18 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+// The words come from the one catalogue (survey-core's i18n.rs), in the
+// questionnaire's default language when the catalogue has it.
+const catalogue = readFileSync(new URL('../crates/survey-core/src/i18n.rs', import.meta.url), 'utf8');
+export function word(key, lang) {
+  // One entry: `Key { en: "…", cy: "…" },` on one line or several.
+  const entry = catalogue.match(new RegExp(`\\n\\s*${key}\\s*\\{([\\s\\S]*?)\\},?\\s*\\n`));
+  const pick = (l) => entry?.[1].match(new RegExp(`\\b${l}:\\s*"((?:[^"\\\\]|\\\\.)*)"`))?.[1];
+  const text = pick(lang) ?? pick('en');
+  if (text == null) throw new Error(`boot: no ${key} in the catalogue`);
+  return text;
+}
+
 const escape = (s) => String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
 
 export function writeBoot(staging) {
@@ -53,10 +65,18 @@ export function writeBoot(staging) {
       : `<div class="field"><p class="question">${escape(text(question.text))}</p>${hint}</div>`;
   const loading = html.slice(start, end).match(/<p class="loading"[^>]*>[^<]*<\/p>/)?.[0] ?? '';
   const noscript = html.slice(start, end).match(/<noscript>[\s\S]*?<\/noscript>/)?.[0] ?? '';
-  const boot = `<div id="boot" class="page" aria-busy="true">` +
+  // The language switch, as plain links: one works before the app does (a
+  // reload in that language), and nothing has been answered yet to lose.
+  const others = (q.languages ?? []).filter((l) => l !== lang);
+  const name = (l) => new Intl.DisplayNames([l], { type: 'language' }).of(l) ?? l;
+  const switcher = others.length === 0 ? '' :
+    `<nav class="language-switch" aria-label="${escape(word('Language', lang))}"><ul class="language-switch-list">` +
+    others.map((l) => `<li><a href="?lang=${escape(l)}" lang="${escape(l)}" hreflang="${escape(l)}">${escape(name(l))}</a></li>`).join('') +
+    `</ul></nav>`;
+  const boot = `<div id="boot" class="page" aria-busy="true">` + switcher +
     `<h1 class="title">${escape(text(q.title))}</h1>` +
     (q.intro ? `<p class="intro">${escape(text(q.intro))}</p>` : '') +
-    `<h2 class="page-title"><span class="progress caption">Section 1 of ${shown}</span><span class="page-title-text">${escape(text(first.title))}</span></h2>` +
+    `<h2 class="page-title"><span class="progress caption">${escape(word('SectionOf', lang).replace('{n}', '1').replace('{total}', String(shown)))}</span><span class="page-title-text">${escape(text(first.title))}</span></h2>` +
     frame + loading + noscript + `</div>`;
   writeFileSync(indexPath, html.slice(0, start) + boot + html.slice(end));
   console.log(`boot: first screen of ${q.id ?? 'the questionnaire'} written into index.html`);

@@ -130,7 +130,10 @@ fn setup() -> Result {
         (Ok(s), Ok(l)) => s < l,
         _ => true,
     };
-    if stale {
+    // A git worktree may link another checkout's node_modules: `npm ci`
+    // there would empty the shared copy under everyone using it.
+    let linked = fs::symlink_metadata(root().join("node_modules")).is_ok_and(|m| m.file_type().is_symlink());
+    if stale && !linked {
         run_cmd(cmd("npm").args(["ci", "--no-audit", "--no-fund"]).env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"))?;
     }
     if !Path::new("/usr/bin/chromium").exists() || !Path::new("/usr/bin/chromedriver").exists() {

@@ -16,6 +16,9 @@ pub struct Draft {
     pub page: usize,
     /// Milliseconds since the Unix epoch; stays on the device, never sent.
     pub saved_at: f64,
+    /// The language the student chose (a tag such as `cy`), so a reload or
+    /// the next sitting shows the same; stays on the device, never sent.
+    pub lang: Option<String>,
 }
 
 /// The outcome of carrying answers over to another questionnaire version.
@@ -54,6 +57,7 @@ impl Draft {
                 answers: f.req_with("answers", answers_from_json)?,
                 page: f.req_with("page", Json::u32)? as usize,
                 saved_at: f.req_with("saved_at", Json::f64)?,
+                lang: f.opt_with("lang", Json::str)?,
             })
         };
         read(&v).map_err(|e| DraftError::Shape(e.to_string()))
@@ -61,13 +65,17 @@ impl Draft {
 
     /// The draft as stored.
     pub fn to_json(&self) -> Json {
-        obj([
+        let mut v = obj([
             ("questionnaire_id", self.questionnaire_id.as_str().into()),
             ("questionnaire_version", self.questionnaire_version.as_str().into()),
             ("answers", answers_to_json(&self.answers)),
             ("page", Json::Num(self.page as f64)),
             ("saved_at", Json::Num(self.saved_at)),
-        ])
+        ]);
+        if let (Some(l), Json::Obj(fields)) = (&self.lang, &mut v) {
+            fields.push(("lang".into(), l.as_str().into()));
+        }
+        v
     }
 }
 

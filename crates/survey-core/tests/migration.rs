@@ -123,6 +123,7 @@ fn draft_round_trips_and_junk_is_refused() {
         answers: answers(r#"{"keep":"a","n":3,"grid":{"kept":"2"},"many":["x"],"ok":true}"#),
         page: 2,
         saved_at: 1_767_225_600_000.0,
+        lang: Some("cy".into()),
     };
     let json = draft.to_json().to_text();
     assert_eq!(Draft::from_json(&json), Ok(draft));
@@ -158,8 +159,14 @@ fn same_version_restores_answers_as_typed() {
     answers.insert("n".into(), Answer::Text("four".into()));
     answers.insert("kind".into(), Answer::Text("typed".into()));
     answers.insert("opt".into(), Answer::Text("b".into()));
-    let draft =
-        Draft { questionnaire_id: "mig".into(), questionnaire_version: "1".into(), answers: answers.clone(), page: 0, saved_at: 0.0 };
+    let draft = Draft {
+        questionnaire_id: "mig".into(),
+        questionnaire_version: "1".into(),
+        answers: answers.clone(),
+        page: 0,
+        saved_at: 0.0,
+        lang: None,
+    };
     let m = restore(&draft, &q);
     assert_eq!(m.answers, answers);
     assert_eq!((m.kept, m.dropped), (3, 0));
