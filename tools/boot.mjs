@@ -63,8 +63,8 @@ export function writeBoot(staging) {
     : grouped
       ? `<fieldset class="field"><legend class="question">${escape(text(question.text))}</legend>${hint}</fieldset>`
       : `<div class="field"><p class="question">${escape(text(question.text))}</p>${hint}</div>`;
-  const loading = html.slice(start, end).match(/<p class="loading"[^>]*>[^<]*<\/p>/)?.[0] ?? '';
-  const noscript = html.slice(start, end).match(/<noscript>[\s\S]*?<\/noscript>/)?.[0] ?? '';
+  const loading = `<p class="loading">${escape(word('Loading', lang))}</p>`;
+  const noscript = `<noscript><p>${escape(word('NoScript', lang))}</p></noscript>`;
   // The language switch, as plain links: one works before the app does (a
   // reload in that language), and nothing has been answered yet to lose.
   const others = (q.languages ?? []).filter((l) => l !== lang);
@@ -78,6 +78,10 @@ export function writeBoot(staging) {
     (q.intro ? `<p class="intro">${escape(text(q.intro))}</p>` : '') +
     `<h2 class="page-title"><span class="progress caption">${escape(word('SectionOf', lang).replace('{n}', '1').replace('{total}', String(shown)))}</span><span class="page-title-text">${escape(text(first.title))}</span></h2>` +
     frame + loading + noscript + `</div>`;
-  writeFileSync(indexPath, html.slice(0, start) + boot + html.slice(end));
+  // The page's own language and title follow the questionnaire too.
+  const page = (html.slice(0, start) + boot + html.slice(end))
+    .replace(/<html lang="[^"]*"/, `<html lang="${escape(lang)}"`)
+    .replace(/<title>[^<]*<\/title>/, `<title>${escape(text(q.title))}</title>`);
+  writeFileSync(indexPath, page);
   console.log(`boot: first screen of ${q.id ?? 'the questionnaire'} written into index.html`);
 }
