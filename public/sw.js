@@ -37,11 +37,14 @@ const PRECACHED = new Set(self.__PRECACHE.map((path) => new URL(path, SCOPE).hre
 const HASHED = /-[0-9a-f]{8,16}(_bg)?\.(js|wasm|css)$/;
 
 self.addEventListener('install', (event) => {
-  // `cache: 'reload'` skips the HTTP cache, so the new version never stores a
-  // stale copy of a file that kept its name (index.html, config.json).
+  // A hashed file cannot be stale (its name is its content), so it comes
+  // from the HTTP cache the page just filled: a first visit does not
+  // download the app twice. A file that keeps its name (index.html,
+  // config.json, questionnaires) is revalidated (`no-cache`: a 304 when
+  // unchanged), so the new version never stores a stale copy.
   event.waitUntil(
     caches.open(CACHE).then((cache) =>
-      cache.addAll([...PRECACHED].map((url) => new Request(url, { cache: 'reload' })))),
+      cache.addAll([...PRECACHED].map((url) => new Request(url, { cache: HASHED.test(url) ? 'default' : 'no-cache' })))),
   );
   // No skipWaiting() here: see the SKIP_WAITING message below.
 });

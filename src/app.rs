@@ -44,7 +44,13 @@ pub fn app() -> El {
         None => frag(),
         Some(result) => {
             let page = match result {
-                Err(e) => error_page(e),
+                Err(e) => {
+                    // No questionnaire to say which languages it offers: any
+                    // language the interface has, by ?lang= or the browser.
+                    let all: Vec<String> = Lang::ALL.iter().filter(|l| !l.is_pseudo()).map(|l| l.tag().to_owned()).collect();
+                    i18n::set(&choose(browser::query_param("lang").as_deref(), None, &i18n::browser_languages(), &all, "en"));
+                    error_page(e)
+                }
                 Ok(l) => loaded_view(l),
             };
             if let Some(b) = &boot {

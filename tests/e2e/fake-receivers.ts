@@ -50,6 +50,8 @@ export class CountingProxy extends Server {
   /** Holds each POST this long before forwarding it (a slow endpoint). */
   delayMs = 0;
   aborted = 0;
+  /** Every other request: its path and the upstream's status. */
+  gets: { path: string; status: number }[] = [];
   constructor(port: number, public upstream: string) {
     super(port, (req, res, body) => this.forward(req, res, body));
   }
@@ -69,6 +71,7 @@ export class CountingProxy extends Server {
   private send(req: http.IncomingMessage, res: http.ServerResponse, body: string, at: number, isPost: boolean) {
     const up = http.request(this.upstream + req.url, { method: req.method, headers: req.headers, agent: false }, upRes => {
       if (isPost) this.posts.push({ at, contentType: String(req.headers['content-type']), body, status: upRes.statusCode });
+      else this.gets.push({ path: req.url!, status: upRes.statusCode! });
       res.writeHead(upRes.statusCode!, upRes.headers);
       upRes.pipe(res);
     });

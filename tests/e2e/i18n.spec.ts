@@ -198,3 +198,12 @@ test('a school that opts in records the language, and only then', async ({ page 
     await d.stop();
   }
 });
+
+test('the error page speaks the language asked for, though no questionnaire says which it offers', async ({ survey, page }) => {
+  await page.route('**/questionnaires/balint-end-of-cohort.json', route => route.fulfill({ status: 404, body: 'gone' }));
+  await survey.open('?lang=cy');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(word('CannotOpen', 'cy'));
+  await expect(page.locator('html')).toHaveAttribute('lang', 'cy');
+  await expect(page).toHaveTitle(word('ErrorPrefix', 'cy') + word('CannotOpen', 'cy'));
+  await survey.expectNoAxeViolations();
+});

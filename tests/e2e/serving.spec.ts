@@ -1,6 +1,7 @@
 // The receiver serves the app's hashed assets compressed (issue 11): the
 // wasm a student waits for travels as brotli or gzip, not raw.
 import { test, expect, questionnaire } from './fixtures';
+import { CountingProxy, port } from './fake-receivers';
 
 test('the wasm, JS and CSS arrive compressed, and are cached for good', async ({ survey, page }) => {
   const encodings = new Map<string, string | undefined>();
@@ -63,4 +64,28 @@ test('the first screen paints from index.html before the wasm, and the app takes
   await expect(boot).toHaveCount(0);
   expect(await tops()).toEqual(before);
   expect(await page.evaluate(() => (window as any).__shift)).toBe(0);
+});
+
+// The service worker's precache on a first visit takes the hashed files the
+// page has just downloaded from the HTTP cache: the app crosses the network
+// once, not twice (it did, with `cache: 'reload'`: about 150 KB more).
+test('a first visit downloads each hashed file once, service worker included', async ({ page, baseURL }) => {
+  const proxy = new CountingProxy(port(41), new URL(baseURL!).origin);
+  await proxy.start();
+  try {
+    await page.goto(`${proxy.url}/`);
+    await expect(page.locator('h2.page-title')).toBeVisible();
+    // Installed: the shell is in its cache.
+    await expect.poll(() => page.evaluate(async () => {
+      const r = await navigator.serviceWorker.ready;
+      return !!r.active && (await caches.keys()).length > 0 && (await (await caches.open((await caches.keys())[0])).keys()).length;
+    }), { timeout: 15_000 }).toBeGreaterThan(4);
+    const full = proxy.gets.filter(g => g.status === 200 && /-[0-9a-f]{8,16}(_bg)?\.(js|wasm|css)$/.test(g.path));
+    const count = (ext: RegExp) => full.filter(g => ext.test(g.path)).length;
+    expect(count(/_bg\.wasm$/), JSON.stringify(proxy.gets)).toBe(1);
+    expect(count(/\.js$/)).toBe(1);
+    expect(count(/\.css$/)).toBe(1);
+  } finally {
+    await proxy.stop();
+  }
 });
