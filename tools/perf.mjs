@@ -9,6 +9,7 @@ import lighthouse from 'lighthouse';
 import { computeMedianRun } from 'lighthouse/core/lib/median-run.js';
 import * as chromeLauncher from 'chrome-launcher';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -27,8 +28,25 @@ const CHROME_FLAGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disa
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const TARGETS = { score: 100, lcp: 1200, tbt: 50, cls: 0, wire: 81_920 };
 
+const listening = (port) => new Promise((resolve) => {
+  const sock = net.connect(port, '127.0.0.1');
+  sock.once('connect', () => { sock.destroy(); resolve(true); });
+  sock.once('error', () => resolve(false));
+});
+
+/** Waits until nothing listens on `port`: chrome-launcher given a port reuses
+ *  any Chromium already there, even the last run's, still shutting down. */
+async function untilFree(port) {
+  for (let i = 0; i < 100; i++) {
+    if (!await listening(port)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`port ${port} (Chromium's DevTools) is in use by another program; choose another port`);
+}
+
 /** One Lighthouse run in a browser of its own, with a profile of its own. */
 async function measure(url, port) {
+  await untilFree(port);
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-lighthouse-'));
   const chrome = await chromeLauncher.launch({
     chromePath: process.env.CHROME_PATH || '/usr/bin/chromium',
@@ -46,7 +64,9 @@ async function measure(url, port) {
     if (result.lhr.runtimeError) throw new Error(`Lighthouse: ${result.lhr.runtimeError.code}: ${result.lhr.runtimeError.message}`);
     return { lhr: result.lhr, html: result.report[1], encodings: encodings(result.artifacts) };
   } finally {
-    await chrome.kill();
+    const exited = new Promise((r) => chrome.process.exitCode !== null ? r() : chrome.process.once('exit', r));
+    chrome.kill();
+    await exited;
     fs.rmSync(profile, { recursive: true, force: true });
   }
 }
