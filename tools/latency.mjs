@@ -20,9 +20,12 @@ const { values: args } = parseArgs({
 });
 const KEYS = Number(args.keys);
 const TEXT = 'Hearing how others cope with hard days on the ward. '.repeat(8).slice(0, KEYS);
-const FIELD = 'What did you value most about the group?';
 const config = JSON.parse(fs.readFileSync('public/config.json', 'utf8'));
 const questionnaire = JSON.parse(fs.readFileSync(`public/${config.questionnaire}`, 'utf8'));
+// "What did you value most about the group?", on "In your own words".
+const VALUED = questionnaire.sections[4].questions[0];
+if (VALUED.type !== 'long_text') throw new Error(`expected a long-text question first on page 5, found ${VALUED.type}`);
+const FIELD = VALUED.text;
 // src/drafts.rs: draft_key(), saved SAVE_DELAY (500 ms) after the last change.
 const DRAFT_KEY = `cohort-survey:draft:${questionnaire.id}`;
 
@@ -120,7 +123,9 @@ try {
       if (!w) return false;
       k.written = w.t;
       return true;
-    }, [i, questionnaire.sections[4].questions[0].id, TEXT.slice(0, i + 1)], { timeout, polling: 50 });
+    }, [i, VALUED.id, TEXT.slice(0, i + 1)], { timeout, polling: 50 }).catch((e) => {
+      throw new Error(`key ${i + 1}: no frame, or no draft in localStorage holding the text typed so far, within ${timeout / 1000} s (${e.message.split('\n')[0]})`);
+    });
     // Its IndexedDB copy, when the browser has one (a measure ending after the write).
     await page.waitForFunction((i) => {
       const m = window.__latency;
@@ -134,6 +139,20 @@ try {
   const m = await page.evaluate(() => window.__latency);
   if (m.keys.length !== KEYS) throw new Error(`expected ${KEYS} keydown events in the field, saw ${m.keys.length}`);
   if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
+
+  // The floor: the same keys into a bare <textarea> (no app) on the same
+  // throttled page, paced like the keys above (each waited for its save).
+  const floorUrl = new URL('__latency-floor', args.url).href;
+  await page.route(floorUrl, (r) => r.fulfill({ contentType: 'text/html',
+    body: '<!doctype html><meta name="viewport" content="width=device-width"><label for="t">Floor</label><textarea id="t" rows="5"></textarea>' }));
+  await page.goto(floorUrl);
+  await page.locator('#t').click();
+  for (let i = 0; i < KEYS; i++) {
+    await page.keyboard.type(TEXT[i]);
+    await page.waitForFunction((i) => window.__latency.keys[i]?.painted, i, { timeout, polling: 50 });
+    await new Promise((r) => setTimeout(r, 500)); // pacing, as SAVE_DELAY paced the app's keys
+  }
+  const floor = await page.evaluate(() => window.__latency.keys);
 
   if (args.verbose) {
     const et = (name) => (k) => m.events.find((e) => e.name === name && Math.abs(e.start - k.down) < 1)?.duration;
@@ -150,6 +169,8 @@ try {
     ['key -> next frame (rAF after input)', m.keys.map((k) => k.frame - k.down), '<= 16 ms'],
     ['key -> that frame rendered', m.keys.map((k) => k.painted - k.down), ''],
     ['  the input event\'s handling (ET)', inputHandling, ''],
+    ['  floor: next frame, bare <textarea>', floor.map((k) => k.frame - k.down), ''],
+    ['  floor: that frame rendered', floor.map((k) => k.painted - k.down), ''],
     ['key -> draft written (localStorage)', m.keys.map((k) => k.written - k.down), ''],
     ['  the save task itself (draft-save)', saves, ''],
     ['key -> IndexedDB copy committed', m.keys.map((k) => k.mirrored - k.down), ''],

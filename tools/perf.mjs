@@ -26,7 +26,8 @@ const { values: args } = parseArgs({
   },
 });
 
-// The flags every browser in this project runs with (docs/performance.md).
+// Debian Chromium as root in a container, quiet: no sandbox, GPU, QUIC or
+// background traffic of its own (docs/performance.md).
 const CHROME_FLAGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const TARGETS = { score: 100, lcp: 1200, tbt: 50, cls: 0, wire: 81_920 };
@@ -74,8 +75,8 @@ async function measure(url, port) {
   }
 }
 
-/** Content-Encoding of each response, from the run's DevTools log: over
- *  plain http Chromium may ask for gzip where a school's https gets brotli. */
+/** Content-Encoding of each response, from the run's DevTools log: whether
+ *  the receiver sent the brotli or gzip twin, or the file as it is. */
 function encodings(artifacts) {
   const log = artifacts?.DevtoolsLog ?? artifacts?.devtoolsLogs?.defaultPass ?? [];
   const byUrl = new Map();
