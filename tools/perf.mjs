@@ -186,6 +186,15 @@ const rows = [
 console.log(`${'metric'.padEnd(26)} ${'median'.padStart(10)}  ${'target'.padEnd(10)}`);
 for (const [name, value, target, ok] of rows) console.log(`${name.padEnd(26)} ${value.padStart(10)}  ${target.padEnd(10)} ${ok}`);
 
+// Which element the LCP is, and whether its time went on loading or rendering.
+const lcpItems = mid.lhr.audits['largest-contentful-paint-element']?.details?.items ?? [];
+const lcpNode = lcpItems.find((i) => i.type === 'table' && i.items?.[0]?.node)?.items[0].node;
+const phases = lcpItems.find((i) => i.items?.[0]?.phase)?.items ?? [];
+if (lcpNode) {
+  console.log(`LCP element (median run): ${lcpNode.selector} "${(lcpNode.nodeLabel ?? '').slice(0, 50)}"; `
+    + phases.map((p) => `${p.phase} ${Math.round(p.timing)} ms`).join(', '));
+}
+
 console.log(`\n${'file on the wire (first visit)'.padEnd(52)} ${'encoding'.padEnd(8)} ${'transfer B'.padStart(10)} ${'resource B'.padStart(10)}`);
 let wire = 0;
 for (const it of items) {
