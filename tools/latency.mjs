@@ -22,10 +22,12 @@ const KEYS = Number(args.keys);
 const TEXT = 'Hearing how others cope with hard days on the ward. '.repeat(8).slice(0, KEYS);
 const config = JSON.parse(fs.readFileSync('public/config.json', 'utf8'));
 const questionnaire = JSON.parse(fs.readFileSync(`public/${config.questionnaire}`, 'utf8'));
+// A text in English: plain, or {"en": ..., "cy": ...} in a file with languages.
+const en = (t) => (typeof t === 'string' ? t : t.en);
 // "What did you value most about the group?", on "In your own words".
 const VALUED = questionnaire.sections[4].questions[0];
 if (VALUED.type !== 'long_text') throw new Error(`expected a long-text question first on page 5, found ${VALUED.type}`);
-const FIELD = VALUED.text;
+const FIELD = en(VALUED.text);
 // src/drafts.rs: draft_key(), saved SAVE_DELAY (500 ms) after the last change.
 const DRAFT_KEY = `cohort-survey:draft:${questionnaire.id}`;
 
@@ -102,7 +104,7 @@ try {
   await next();
   for (const section of [questionnaire.sections[2], questionnaire.sections[3]]) {
     for (const st of section.questions[0].statements) {
-      await page.getByRole('group', { name: st.text }).getByRole('radio', { name: 'Agree', exact: true }).click();
+      await page.getByRole('group', { name: en(st.text) }).getByRole('radio', { name: 'Agree', exact: true }).click();
     }
     await next();
   }
