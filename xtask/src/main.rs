@@ -1,5 +1,5 @@
 //! `cargo xtask <task>`: the project's one entry point for set-up, run, test,
-//! size and bench. Plain std + two compressors, so it builds in seconds.
+//! size, bench and perf. Plain std + two compressors, so it builds in seconds.
 //!
 //! Every task first installs what is missing (idempotent, skips what is
 //! present at the right version), because CI and newcomers start from a
@@ -27,9 +27,10 @@ fn main() -> ExitCode {
         "test" => test(rest),
         "size" => size(),
         "bench" => bench(rest),
+        "perf" => perf(rest),
         _ => {
             eprintln!(
-                "usage: cargo xtask <task>\n\n  setup   install what is missing (wasm target, trunk, wasm-bindgen-cli, npm packages, Chromium)\n  build   release build of the app into dist/\n  run     build, then serve app + receiver on http://127.0.0.1:8080\n  test    every test: lint (fmt, clippy), host, wasm (Chromium), end-to-end (Playwright)\n  size    bytes per file of the release build: raw, gzip, brotli\n  bench   receiver ingest benchmark, report render time"
+                "usage: cargo xtask <task>\n\n  setup   install what is missing (wasm target, trunk, wasm-bindgen-cli, npm packages, Chromium)\n  build   release build of the app into dist/\n  run     build, then serve app + receiver on http://127.0.0.1:8080\n  test    every test: lint (fmt, clippy), host, wasm (Chromium), end-to-end (Playwright)\n  size    bytes per file of the release build: raw, gzip, brotli\n  bench   receiver ingest benchmark, report render time\n  perf    Lighthouse (mobile, slow 4G, 3 runs) and input latency at 4x CPU slowdown, against the release build [--port N] [--runs N]"
             );
             return if task == "help" { ExitCode::SUCCESS } else { ExitCode::from(2) };
         }
@@ -553,4 +554,103 @@ fn bench(args: &[String]) -> Result {
     run_cmd(&mut c)?;
     // The app flushing a full outbox to the real receiver, in Chromium.
     run_cmd(cmd("node").arg("tests/bench/outbox-flush.mjs"))
+}
+
+// -------------------------------------------------------------------- perf ---
+
+/// The receiver `perf` starts listens here unless `--port` says otherwise;
+/// Chromium's DevTools endpoint for Lighthouse takes the next port.
+const PERF_PORT: u16 = 8400;
+
+/// `cargo xtask perf [--port N] [--runs N]`: Lighthouse (tools/perf.mjs) and
+/// input latency (tools/latency.mjs) against the release build served by the
+/// real receiver with a throw-away database. Prints figures beside their
+/// targets (docs/performance.md); fails only when a measurement cannot be made.
+fn perf(args: &[String]) -> Result {
+    let mut port = PERF_PORT;
+    let mut runs = "3".to_owned();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match (a.as_str(), it.next()) {
+            ("--port", Some(v)) => port = v.parse().map_err(|_| format!("--port: not a port: {v}"))?,
+            ("--runs", Some(v)) if v.parse::<u8>().is_ok_and(|n| n > 0) => runs = v.clone(),
+            _ => return Err(format!("perf: unknown or incomplete argument {a} (usage: cargo xtask perf [--port N] [--runs N])")),
+        }
+    }
+    setup()?;
+    build_app()?;
+    build_collector()?;
+    let receiver = PerfReceiver::start(port)?;
+    let url = format!("http://127.0.0.1:{port}/");
+    let chrome_port = port.checked_add(1).ok_or("perf: --port must leave room for the next port")?.to_string();
+    // Both measurements run even when the first fails; the first error is reported.
+    let lighthouse = run_cmd(cmd("node").args(["tools/perf.mjs", "--url", &url, "--runs", &runs, "--chrome-port", &chrome_port]));
+    let latency = run_cmd(cmd("node").args(["tools/latency.mjs", "--url", &url]));
+    drop(receiver);
+    lighthouse.and(latency)
+}
+
+/// The reference receiver serving dist/ from a temporary directory (its
+/// database and an empty config, so a local collector.toml changes nothing
+/// measured); stopped and removed on drop.
+struct PerfReceiver {
+    child: std::process::Child,
+    dir: PathBuf,
+}
+
+impl PerfReceiver {
+    fn start(port: u16) -> Result<Self> {
+        // A server already on the port would answer the health check and be measured instead.
+        std::net::TcpListener::bind(("127.0.0.1", port))
+            .map_err(|e| format!("perf: port {port} is not free ({e}); choose another with --port"))?;
+        let dir = env::temp_dir().join(format!("cs-perf-{}", std::process::id()));
+        fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        let config = dir.join("collector.toml");
+        fs::write(&config, "").map_err(|e| format!("{}: {e}", config.display()))?;
+        let mut c = cmd(collector_bin("collector").to_str().unwrap_or("collector"));
+        c.arg("--config")
+            .arg(&config)
+            .args(["--listen", &format!("127.0.0.1:{port}"), "--database"])
+            .arg(dir.join("perf.sqlite"))
+            .args(["--dist-dir", "dist", "--questionnaires-dir", "public/questionnaires"])
+            .env_remove("COLLECTOR_LISTEN")
+            .env_remove("COLLECTOR_DB")
+            .env("COLLECTOR_LOG", "warn")
+            .stdout(Stdio::null());
+        eprintln!("$ {}", format!("{c:?}").replace('"', ""));
+        let child = c.spawn().map_err(|e| format!("could not start the receiver: {e}"))?;
+        let mut receiver = PerfReceiver { child, dir };
+        let started = Instant::now();
+        while !healthy(port) {
+            if let Ok(Some(status)) = receiver.child.try_wait() {
+                return Err(format!("perf: the receiver exited ({status}) before answering"));
+            }
+            if started.elapsed().as_secs() >= 30 {
+                return Err(format!("perf: the receiver did not answer on port {port} within 30 s"));
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        Ok(receiver)
+    }
+}
+
+impl Drop for PerfReceiver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Whether `GET /healthz` on the port answers 200 (plain std: no HTTP client
+/// crate for one request).
+fn healthy(port: u16) -> bool {
+    use std::io::Read;
+    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    let Ok(mut s) = std::net::TcpStream::connect_timeout(&addr, std::time::Duration::from_secs(1)) else { return false };
+    let _ = s.set_read_timeout(Some(std::time::Duration::from_secs(2)));
+    let mut reply = String::new();
+    s.write_all(b"GET /healthz HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").is_ok()
+        && s.read_to_string(&mut reply).is_ok()
+        && reply.split_whitespace().nth(1) == Some("200")
 }
