@@ -69,6 +69,8 @@ test('the first screen paints from index.html before the wasm, and the app takes
 // The service worker's precache on a first visit takes the hashed files the
 // page has just downloaded from the HTTP cache: the app crosses the network
 // once, not twice (it did, with `cache: 'reload'`: about 150 KB more).
+test.describe('with the service worker', () => {
+  test.use({ serviceWorkers: 'allow' });
 test('a first visit downloads each hashed file once, service worker included', async ({ page, baseURL }) => {
   const proxy = new CountingProxy(port(41), new URL(baseURL!).origin);
   await proxy.start();
@@ -88,4 +90,5 @@ test('a first visit downloads each hashed file once, service worker included', a
   } finally {
     await proxy.stop();
   }
+});
 });
