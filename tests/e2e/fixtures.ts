@@ -50,15 +50,20 @@ export class Survey {
     await expect(this.page.locator('.progress, .error-page, .notice').first()).toBeVisible();
   }
 
-  /** Forgets every draft and outbox entry, then reloads. */
+  /** Forgets every draft and outbox entry, then opens the app again. The
+   *  app is left first (for a plain same-origin file): a save still pending
+   *  in it would write the draft back when the page is hidden, and its open
+   *  IndexedDB connection would hold up the delete. */
   async clearStorage() {
+    const url = this.page.url();
+    await this.page.goto(new URL('config.json', url).href);
     await this.page.evaluate(() => localStorage.clear());
     // Drafts have a crash-safe copy in IndexedDB too (src/storage.rs Mirror).
     await this.page.evaluate(() => new Promise(done => {
       const req = indexedDB.deleteDatabase('cohort-survey');
       req.onsuccess = req.onerror = done;
     }));
-    await this.page.reload();
+    await this.page.goto(url);
     await expect(this.page.locator('.progress')).toBeVisible();
   }
 
