@@ -65,7 +65,9 @@ pub async fn load(questionnaire_override: Option<String>, endpoint: Option<Strin
     let url = "config.json";
     let config = Config::from_json(&fetch_text(url).await?).map_err(|e| LoadError::Invalid { url: url.into(), detail: e.to_string() })?;
     if let Some(o) = config.embed_origins.iter().find(|o| !is_browser_origin(o)) {
-        return Err(LoadError::Invalid { url: url.into(), detail: format!("embed origin “{o}” is not an origin as browsers write it") });
+        return Err(LoadError::Invalid {
+            url: url.into(), detail: format!("embed origin “{o}” is not an origin as browsers write it")
+        });
     }
     let endpoint = config.choose_endpoint(endpoint.as_deref()).map_err(|e| LoadError::Refused(e.to_string()))?.to_owned();
     if !endpoint_allowed(&endpoint) {
