@@ -4,6 +4,9 @@
 // app removes #boot in the same frame as it puts the real first page in its
 // place, with the same elements and classes, so nothing moves.
 //
+// The app's own classes where they give the look; not the ones tests and
+// scripts take as "the app is up" (.progress, .page-title).
+//
 // Only the frame: the question's label and hint, not its options. A tap on a
 // placeholder that the app then replaced would be an answer lost.
 //
@@ -76,7 +79,7 @@ export function writeBoot(staging) {
   const boot = `<div id="boot" class="page" aria-busy="true">` + switcher +
     `<h1 class="title">${escape(text(q.title))}</h1>` +
     (q.intro ? `<p class="intro">${escape(text(q.intro))}</p>` : '') +
-    `<h2 class="page-title"><span class="progress caption">${escape(word('SectionOf', lang).replace('{n}', '1').replace('{total}', String(shown)))}</span><span class="page-title-text">${escape(text(first.title))}</span></h2>` +
+    `<h2><span class="caption">${escape(word('SectionOf', lang).replace('{n}', '1').replace('{total}', String(shown)))}</span><span class="page-title-text">${escape(text(first.title))}</span></h2>` +
     frame + loading + noscript + `</div>`;
   // The page's own language and title follow the questionnaire too.
   const page = (html.slice(0, start) + boot + html.slice(end))
