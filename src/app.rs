@@ -5,7 +5,7 @@ use crate::drafts::{use_drafts, Drafts, Notice};
 use crate::notice::{notice, notice_with, Action};
 use crate::outbox::{use_outbox, Item, Outbox};
 use crate::pwa;
-use survey_core::payload::build_submission_in;
+use survey_core::payload::build_submission;
 use survey_core::period::period;
 
 /// Sent with every submission, so receivers can tell app versions apart.
@@ -104,15 +104,7 @@ fn loaded_view(loaded: Loaded) -> El {
             detector.with_value(|d| {
                 state.answers.with_untracked(|a| {
                     let lang = state.lang.get_untracked();
-                    build_submission_in(
-                        q,
-                        a,
-                        d,
-                        id,
-                        period(config.period, js_sys::Date::now()),
-                        APP_VERSION,
-                        config.language_to_record(&lang),
-                    )
+                    build_submission(q, a, d, id, period(config.period, js_sys::Date::now()), APP_VERSION, config.language_to_record(&lang))
                 })
             })
         });

@@ -5,7 +5,7 @@
 
 use crate::dom::{el, frag, El};
 use crate::i18n::{content, tr, trf};
-use crate::messages::{flag_in, message};
+use crate::messages::{flag, message};
 use crate::state::SurveyState;
 use leptos::prelude::*;
 use std::rc::Rc;
@@ -138,7 +138,7 @@ pub fn field(question: &Question) -> El {
             let flags = move || {
                 let text = answer_text();
                 let found = detector.map(|d| d.with_value(|d| d.find(&text))).unwrap_or_default();
-                frag().children(found.iter().map(|f| el("p").class("flag").text(&flag_in(&text, f, crate::i18n::ui()))).collect())
+                frag().children(found.iter().map(|f| el("p").class("flag").text(&flag(&text, f, crate::i18n::ui()))).collect())
             };
             top(frame)
                 .child(input)

@@ -12,14 +12,8 @@ use survey_core::i18n::{fill, Lang, Msg};
 use survey_core::num::Num;
 use survey_core::{Kind, Question, ValidationError};
 
-/// What the student is told about one identifier in their text, in English.
-/// Kept for existing callers; see [`flag_in`].
-pub fn flag(text: &str, f: &Finding) -> String {
-    flag_in(text, f, Lang::En)
-}
-
 /// What the student is told about one identifier in their text, in `lang`.
-pub fn flag_in(text: &str, f: &Finding, lang: Lang) -> String {
+pub fn flag(text: &str, f: &Finding, lang: Lang) -> String {
     let found = text.get(f.start..f.end).unwrap_or("");
     fill(&lang.t(Msg::Flag), &[("found", found), ("what", &lang.t(f.kind.msg()))])
 }

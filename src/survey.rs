@@ -4,7 +4,7 @@ use crate::browser;
 use crate::dom::{el, focus_later, frag, El};
 use crate::fields::{field, t};
 use crate::i18n::{tr, trf};
-use crate::messages::{flag_in, message};
+use crate::messages::{flag, message};
 use crate::notice::notice;
 use crate::state::SurveyState;
 use leptos::prelude::*;
@@ -195,7 +195,7 @@ fn check_answers(state: SurveyState, detector: StoredValue<Detector>) -> Vec<El>
                     if let Some((_, list)) = findings.iter().find(|(id, _)| *id == qu.id) {
                         let text = answers.get(&qu.id).and_then(|a| a.as_text()).unwrap_or("");
                         for f in list {
-                            answer = answer.child(el("p").class("flag").text(&flag_in(text, f, crate::i18n::ui())));
+                            answer = answer.child(el("p").class("flag").text(&flag(text, f, crate::i18n::ui())));
                         }
                     }
                     let id = qu.id.clone();

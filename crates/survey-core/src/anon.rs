@@ -55,13 +55,6 @@ impl IdentifierKind {
     }
 }
 
-/// The words shown to the student, in English: "This looks like
-/// {describe(kind)}". Kept for existing callers; the app uses
-/// [`IdentifierKind::msg`] with [`crate::i18n::Lang::t`].
-pub fn describe(kind: IdentifierKind) -> &'static str {
-    kind.msg().en()
-}
-
 impl IdentifierKind {
     /// The catalogue key of this kind's description ("an email address").
     pub fn msg(self) -> crate::i18n::Msg {

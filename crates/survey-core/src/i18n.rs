@@ -52,7 +52,7 @@
 //! - The switch: one link or button per [`Lang`] the questionnaire offers
 //!   (`q.languages`, never a pseudo-locale), named by [`Lang::name_in_itself`]
 //!   with `lang` set to its tag.
-//! - The submission: `payload::build_submission_in(.., config.language_to_record(&tag))`.
+//! - The submission: `payload::build_submission(.., config.language_to_record(&tag))`.
 //!
 //! # Which file uses which key
 //! For switching the call sites (the keys are in the same order below):

@@ -7,25 +7,11 @@ use crate::{Answer, Answers, Questionnaire};
 
 /// The submission to send: the shown, non-empty answers (see
 /// [`Questionnaire::shown_answers`]) with every identifier `detector` finds in
-/// short and long text answers redacted. No language is recorded; see
-/// [`build_submission_in`].
+/// short and long text answers redacted. `language` is recorded only when it
+/// is one of the questionnaire's languages; pass
+/// `config.language_to_record(chosen)`, which is `None` unless the school
+/// opted in (`record_language`): by default no language is sent.
 pub fn build_submission(
-    q: &Questionnaire,
-    answers: &Answers,
-    detector: &Detector,
-    submission_id: String,
-    period: String,
-    app_version: &str,
-) -> Submission {
-    build_submission_in(q, answers, detector, submission_id, period, app_version, None)
-}
-
-/// [`build_submission`], recording `language` when it is one of the
-/// questionnaire's languages. Pass `config.language_to_record(chosen)`: it is
-/// `None` unless the school opted in (`record_language`). A pseudo-locale or
-/// any other tag the questionnaire does not declare is never recorded (the
-/// receiver would refuse it).
-pub fn build_submission_in(
     q: &Questionnaire,
     answers: &Answers,
     detector: &Detector,
@@ -106,7 +92,7 @@ mod tests {
             ("word", "07700 900123"),
             ("more", "mail me: a.b@nhs.net"),
         ]);
-        let s = build_submission(&q, &a, &Detector::default(), "id-1".into(), "2026-11".into(), "0.1.0");
+        let s = build_submission(&q, &a, &Detector::default(), "id-1".into(), "2026-11".into(), "0.1.0", None);
         assert_eq!(s.format, FORMAT);
         assert_eq!((s.submission_id.as_str(), s.period.as_str(), s.app_version.as_str()), ("id-1", "2026-11", "0.1.0"));
         assert_eq!((s.questionnaire_id.as_str(), s.questionnaire_version.as_str()), ("demo", "3"));
@@ -131,7 +117,7 @@ mod tests {
         .unwrap();
         let a = answers(&[("short", "ask Dr Li ok"), ("long", "aaaa@bbbb.com ok")]);
         assert!(crate::validate::validate_all(&q, &a).is_empty(), "valid as typed");
-        let s = build_submission(&q, &a, &Detector::default(), "id".into(), "2026-11".into(), "0");
+        let s = build_submission(&q, &a, &Detector::default(), "id".into(), "2026-11".into(), "0", None);
         assert_eq!(s.answers["short"], Answer::Text("ask [name] ok".into()));
         assert_eq!(s.answers["long"], Answer::Text("[email] ok".into()));
         assert_eq!(crate::validate::validate_all(&q, &s.answers), vec![], "still valid once redacted");
@@ -149,7 +135,7 @@ mod tests {
         )
         .unwrap();
         let a = answers(&[("site", "M1 1AE")]);
-        let s = build_submission(&q, &a, &Detector::default(), "x".into(), "2026-W48".into(), "1");
+        let s = build_submission(&q, &a, &Detector::default(), "x".into(), "2026-W48".into(), "1", None);
         assert_eq!(s.answers, a);
     }
 
@@ -174,8 +160,8 @@ mod tests {
     fn no_language_unless_the_config_opts_in() {
         let q = Questionnaire::from_json(include_str!("../../../public/questionnaires/balint-end-of-cohort.json")).unwrap();
         let a = answers(&[("valued", "the cases")]);
-        let build = |lang| build_submission_in(&q, &a, &Detector::default(), "x".into(), "2026-11".into(), "1", lang);
-        let plain = build_submission(&q, &a, &Detector::default(), "x".into(), "2026-11".into(), "1");
+        let build = |lang| build_submission(&q, &a, &Detector::default(), "x".into(), "2026-11".into(), "1", lang);
+        let plain = build_submission(&q, &a, &Detector::default(), "x".into(), "2026-11".into(), "1", None);
         assert_eq!(plain.language, None);
         assert!(!plain.to_json().to_text().contains("language"), "no language field by default");
         let off = crate::Config::from_json(r#"{"questionnaire":"q.json","endpoint":"/api"}"#).unwrap();
@@ -194,7 +180,7 @@ mod tests {
         let q = questionnaire();
         let d = Detector::new(&[], &["Larkspur Ward".into()]);
         let a = answers(&[("attended", "no"), ("best", "the larkspur ward team")]);
-        let s = build_submission(&q, &a, &d, "x".into(), "2026-11".into(), "1");
+        let s = build_submission(&q, &a, &d, "x".into(), "2026-11".into(), "1", None);
         assert_eq!(s.answers["best"], Answer::Text("the [identifier] team".into()));
     }
 }

@@ -233,9 +233,8 @@ fn custom_patterns_and_words() {
 
 #[test]
 fn descriptions_and_tags() {
-    use survey_core::anon::describe;
-    assert_eq!(describe(Email), "an email address");
-    assert_eq!(describe(Custom), "something your school asked us to catch");
+    assert_eq!(Email.msg().en(), "an email address");
+    assert_eq!(Custom.msg().en(), "something your school asked us to catch");
     assert_eq!(NhsNumber.tag(), "nhs_number");
     assert_eq!(DateOfBirth.tag(), "date");
 }
