@@ -32,9 +32,73 @@ pub fn static_files(dist: &Path) -> Router {
     // A response that already has a Content-Encoding (a twin) is left alone.
     Router::new()
         .fallback_service(serve)
+        .layer(middleware::from_fn(etag))
         .layer(CompressionLayer::new().br(true).gzip(true))
         .layer(middleware::from_fn(cache_control))
         .layer(middleware::from_fn(same_origin_redirects))
+}
+
+/// Largest file given an ETag: the files edited in place are a few KB; a
+/// bigger one is served as it is, with Last-Modified only.
+const ETAG_MAX: usize = 1 << 20;
+
+/// A content ETag, and `304 Not Modified` on a matching `If-None-Match`, for
+/// the files that are revalidated on every use (`no-cache`: index.html,
+/// config.json, sw.js, the questionnaires).
+///
+/// Why not Last-Modified alone: a school that copies a new build or edits a
+/// questionnaire within the same second, or restores an older file with a
+/// newer date, gets a wrong answer from dates; the content hash is exact.
+/// The tag is weak (`W/`) because the same content goes out in three
+/// encodings (RFC 9110 §8.8.1), and it is computed before compression, so
+/// all three share it. Hashed assets never revalidate and are skipped.
+async fn etag(mut req: Request, next: Next) -> Response {
+    let method = req.method().clone();
+    if !matches!(method, Method::GET | Method::HEAD) || is_hashed_asset(req.uri().path()) {
+        return next.run(req).await;
+    }
+    let wanted = req.headers().get(header::IF_NONE_MATCH).cloned();
+    if wanted.is_some() {
+        // RFC 9110 §13.1.3: If-None-Match wins over If-Modified-Since.
+        req.headers_mut().remove(header::IF_MODIFIED_SINCE);
+    }
+    // A HEAD answer has no body to hash: ask for the body and drop it.
+    *req.method_mut() = Method::GET;
+    let res = next.run(req).await;
+    let small =
+        res.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<usize>().ok()).is_some_and(|n| n <= ETAG_MAX);
+    if res.status() != StatusCode::OK || !small || res.headers().contains_key(header::CONTENT_ENCODING) {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, ETAG_MAX).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "could not read the file").into_response();
+    };
+    let tag = content_etag(&bytes);
+    let matched = wanted.as_ref().and_then(|v| v.to_str().ok()).is_some_and(|v| etag_matches(v, &tag));
+    parts.headers.insert(header::ETAG, HeaderValue::from_str(&tag).expect("base64 is a valid header"));
+    if matched {
+        parts.status = StatusCode::NOT_MODIFIED;
+        for h in [header::CONTENT_LENGTH, header::CONTENT_TYPE] {
+            parts.headers.remove(h);
+        }
+        return Response::from_parts(parts, Body::empty());
+    }
+    let body = if method == Method::HEAD { Body::empty() } else { Body::from(bytes) };
+    Response::from_parts(parts, body)
+}
+
+/// `W/"<base64 of the first 16 bytes of SHA-256>"`.
+fn content_etag(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    format!("W/\"{}\"", base64(&Sha256::digest(bytes)[..16]).trim_end_matches('='))
+}
+
+/// Weak comparison of an `If-None-Match` list (or `*`) with `tag`.
+fn etag_matches(list: &str, tag: &str) -> bool {
+    let opaque = |t: &str| t.trim().trim_start_matches("W/").to_owned();
+    let tag = opaque(tag);
+    list.split(',').any(|t| t.trim() == "*" || opaque(t) == tag)
 }
 
 /// Keeps every redirect on this origin. ServeDir answers a directory asked
@@ -207,6 +271,17 @@ mod tests {
         assert!(!is_local_path("/\\evil.example/"));
         assert!(!is_local_path("https://evil.example/"));
         assert!(!is_local_path("/\t/evil.example/"));
+    }
+
+    #[test]
+    fn weak_etag_comparison() {
+        let tag = content_etag(b"{}");
+        assert!(tag.starts_with("W/\"") && tag.ends_with('"'), "{tag}");
+        assert_ne!(tag, content_etag(b"{ }"));
+        assert!(etag_matches(&tag, &tag));
+        assert!(etag_matches(&format!("\"x\", {}", tag.trim_start_matches("W/")), &tag), "strong form, in a list");
+        assert!(etag_matches("*", &tag));
+        assert!(!etag_matches("W/\"x\"", &tag));
     }
 
     #[test]

@@ -60,3 +60,60 @@ async fn files_edited_in_place_are_compressed_per_request_and_revalidated() {
     assert_eq!(decoded, plain, "the same file, compressed");
     s.stop().await;
 }
+
+#[tokio::test]
+async fn files_edited_in_place_revalidate_by_etag_even_within_the_same_second() {
+    let mut dist = std::path::PathBuf::new();
+    let s = TestServer::start_with(|c| {
+        dist = c.dist_dir.clone();
+        std::fs::write(c.dist_dir.join("config.json"), r#"{"questionnaire": "questionnaires/balint-end-of-cohort-v1.json"}"#).unwrap();
+    })
+    .await;
+    let get = |inm: Option<String>, enc: &'static str| {
+        let mut r = s.client.get(s.url("/config.json")).header("accept-encoding", enc);
+        if let Some(t) = inm {
+            r = r.header("if-none-match", t);
+        }
+        r.send()
+    };
+    let first = get(None, "identity").await.unwrap();
+    assert_eq!(first.status(), 200);
+    let tag = first.headers()["etag"].to_str().unwrap().to_owned();
+    assert!(tag.starts_with("W/\""), "a weak tag, shared by every encoding: {tag}");
+    let br = get(None, "br").await.unwrap();
+    assert_eq!(br.headers()["content-encoding"], "br");
+    assert_eq!(br.headers()["etag"].to_str().unwrap(), tag, "the same content, the same tag");
+    let head = s.client.head(s.url("/config.json")).send().await.unwrap();
+    assert_eq!(head.headers()["etag"].to_str().unwrap(), tag, "HEAD tells the same tag");
+
+    // Unchanged: 304 with no body, in any encoding.
+    for enc in ["identity", "br"] {
+        let res = get(Some(tag.clone()), enc).await.unwrap();
+        assert_eq!(res.status(), 304, "{enc}");
+        assert_eq!(res.headers()["etag"].to_str().unwrap(), tag);
+        assert_eq!(res.headers()["cache-control"], "no-cache");
+        assert!(res.bytes().await.unwrap().is_empty());
+    }
+
+    // A school edits the file within the same second: Last-Modified may not
+    // move, and an If-Modified-Since in the future would say "unchanged";
+    // the content tag must still see the change (If-None-Match wins).
+    std::fs::write(dist.join("config.json"), r#"{"questionnaire": "questionnaires/balint-end-of-cohort-v2.json"}"#).unwrap();
+    let res = s
+        .client
+        .get(s.url("/config.json"))
+        .header("if-none-match", &tag)
+        .header("if-modified-since", "Fri, 01 Jan 2100 00:00:00 GMT")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "the edit is seen");
+    assert_ne!(res.headers()["etag"].to_str().unwrap(), tag);
+    assert_eq!(res.text().await.unwrap(), r#"{"questionnaire": "questionnaires/balint-end-of-cohort-v2.json"}"#);
+
+    // Hashed assets never revalidate: no tag to compute.
+    let app = s.client.get(s.url("/app-0123456789abcdef.js")).send().await.unwrap();
+    assert_eq!(app.status(), 200);
+    assert!(app.headers().get("etag").is_none());
+    s.stop().await;
+}
