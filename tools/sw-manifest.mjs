@@ -18,6 +18,7 @@ import { join, relative, sep } from 'node:path';
 import { minifyJs } from './minify.mjs';
 import { precompress } from './precompress.mjs';
 import { writeBoot } from './boot.mjs';
+import { deferStart } from './loader.mjs';
 
 const staging = process.env.TRUNK_STAGING_DIR;
 if (!staging) {
@@ -41,6 +42,7 @@ const wanted = (path) =>
 // First: the first screen into index.html, which is precached (and hashed
 // into the version) below.
 writeBoot(staging);
+deferStart(staging);
 
 const files = walk(staging).filter(wanted).sort();
 if (!files.includes('index.html')) {

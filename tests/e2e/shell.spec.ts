@@ -190,6 +190,7 @@ test.describe('content security policy', () => {
     expect(csp).toContain("worker-src 'self'");
     expect(csp).toContain("manifest-src 'self'");
     expect(csp).toMatch(/script-src [^;]*'sha256-/); // trunk's inline loader, by hash
+    expect(csp).toMatch(/style-src [^;]*'sha256-/); // the inline CSS, by hash
     expect(csp).not.toContain('unsafe-inline');
 
     await expect(page.locator('.progress')).toHaveText('Section 1 of 6');

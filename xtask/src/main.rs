@@ -421,10 +421,11 @@ fn first_visit() -> Result<u64> {
     let dist = root().join("dist");
     let index = fs::read_to_string(dist.join("index.html")).map_err(|e| format!("dist/index.html: {e}"))?;
     let mut paths = vec![String::new()];
-    // Every href/src in the page (trunk writes the hashed names there).
-    for attr in ["href=\"", "src=\""] {
+    // Every href/src in the page, and every './file' its inline loader
+    // fetches (tools/loader.mjs: the app's JS and wasm).
+    for (attr, quote) in [("href=\"", '"'), ("src=\"", '"'), ("'./", '\'')] {
         for part in index.split(attr).skip(1) {
-            let url = part.split('"').next().unwrap_or("").trim_start_matches("./").to_owned();
+            let url = part.split(quote).next().unwrap_or("").trim_start_matches("./").to_owned();
             // Only iOS asks for its home-screen icon, and only when one is added.
             // A link to this page in another language (`?lang=cy`) is not fetched.
             if !url.is_empty() && !url.contains("://") && !url.contains("apple-touch-icon") && !url.starts_with(['?', '#']) {

@@ -161,18 +161,30 @@ pub fn is_hashed_asset(path: &str) -> bool {
 }
 
 /// The CSP to send: `csp` with a `'sha256-…'` source added to `script-src`
-/// for each inline `<script>` in `dist/index.html`.
+/// for each inline `<script>` in `dist/index.html`, and to `style-src` for
+/// each inline `<style>`.
 ///
-/// Trunk writes a small inline module script that loads the wasm; a policy of
-/// `script-src 'self'` would block it, and `'unsafe-inline'` would let any
-/// injected script run too. A hash allows exactly that script and nothing
-/// else. Computed at start: restart the receiver after rebuilding `dist/`.
+/// Trunk writes a small inline module script that loads the wasm, and the
+/// app's CSS is inline so the first screen paints without another request
+/// (tools/loader.mjs); a policy of `'self'` would block both, and
+/// `'unsafe-inline'` would let any injected script or style run too. A hash
+/// allows exactly those and nothing else. Computed at start: restart the
+/// receiver after rebuilding `dist/`.
 pub fn csp_for(csp: &str, dist: &Path) -> String {
     let Ok(html) = std::fs::read_to_string(dist.join("index.html")) else {
         return csp.to_owned();
     };
-    let hashes = inline_script_hashes(&html);
-    if hashes.is_empty() {
+    let mut out = csp.to_owned();
+    for tag in ["script", "style"] {
+        out = add_sources(&out, &format!("{tag}-src"), &inline_hashes(&html, tag));
+    }
+    out
+}
+
+/// `csp` with `sources` appended to its `directive`; unchanged (with a
+/// warning) when there are sources but no such directive.
+fn add_sources(csp: &str, directive: &str, sources: &[String]) -> String {
+    if sources.is_empty() {
         return csp.to_owned();
     }
     let mut found = false;
@@ -180,9 +192,9 @@ pub fn csp_for(csp: &str, dist: &Path) -> String {
         .split(';')
         .map(|d| {
             let d = d.trim();
-            if d.split_whitespace().next().is_some_and(|name| name.eq_ignore_ascii_case("script-src")) {
+            if d.split_whitespace().next().is_some_and(|name| name.eq_ignore_ascii_case(directive)) {
                 found = true;
-                format!("{d} {}", hashes.join(" "))
+                format!("{d} {}", sources.join(" "))
             } else {
                 d.to_owned()
             }
@@ -190,22 +202,24 @@ pub fn csp_for(csp: &str, dist: &Path) -> String {
         .filter(|d| !d.is_empty())
         .collect();
     if !found {
-        tracing::warn!("csp has no script-src; the inline scripts of index.html may be blocked");
+        tracing::warn!("csp has no {directive}; the inline <{}> of index.html may be blocked", directive.trim_end_matches("-src"));
     }
     directives.join("; ")
 }
 
-/// `'sha256-<base64>'` of the content of every `<script>` without `src`.
-pub fn inline_script_hashes(html: &str) -> Vec<String> {
+/// `'sha256-<base64>'` of the content of every `<tag>` element (`script` or
+/// `style`) with content and, for scripts, without `src`.
+pub fn inline_hashes(html: &str, tag: &str) -> Vec<String> {
     use sha2::{Digest, Sha256};
     let lower = html.to_ascii_lowercase();
+    let (open, close_tag) = (format!("<{tag}"), format!("</{tag}"));
     let mut out = Vec::new();
     let mut at = 0;
-    while let Some(start) = lower[at..].find("<script").map(|i| at + i) {
+    while let Some(start) = lower[at..].find(&open).map(|i| at + i) {
         let Some(tag_end) = lower[start..].find('>').map(|i| start + i) else { break };
-        let Some(close) = lower[tag_end..].find("</script").map(|i| tag_end + i) else { break };
-        let tag = &lower[start..tag_end];
-        let has_src = tag.split(|c: char| c.is_whitespace()).any(|attr| attr.starts_with("src="));
+        let Some(close) = lower[tag_end..].find(&close_tag).map(|i| tag_end + i) else { break };
+        let attrs = &lower[start..tag_end];
+        let has_src = attrs.split(|c: char| c.is_whitespace()).any(|attr| attr.starts_with("src="));
         let body = &html[tag_end + 1..close];
         if !has_src && !body.is_empty() {
             out.push(format!("'sha256-{}'", base64(&Sha256::digest(body.as_bytes()))));
@@ -301,8 +315,12 @@ mod tests {
         let html = "<html><head><script type=\"module\" src=\"./x.js\"></script>\
             <SCRIPT type=\"module\">alert(1)</SCRIPT><script>\n  import init from './a.js'; init();\n</script></head></html>";
         assert_eq!(
-            inline_script_hashes(html),
+            inline_hashes(html, "script"),
             ["'sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI='", "'sha256-OY3iKjiyJHvPM4VCRg8NjXva5VZrKD+A2nFdS31fvZI='"]
+        );
+        assert_eq!(
+            inline_hashes("<style>a{}</style><STYLE media=print></STYLE>", "style"),
+            [inline_hashes("<script>a{}</script>", "script")[0].clone()]
         );
         assert_eq!(base64(b"ab"), "YWI=");
         assert_eq!(base64(b"a"), "YQ==");
@@ -318,5 +336,9 @@ mod tests {
             "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI='; object-src 'none'"
         );
         assert_eq!(csp_for("default-src 'self'", Path::new("/nonexistent")), "default-src 'self'");
+        std::fs::write(dir.path().join("index.html"), "<style>p{}</style><script>alert(1)</script>").unwrap();
+        let csp = csp_for("script-src 'self'; style-src 'self'", dir.path());
+        let style = &inline_hashes("<style>p{}</style>", "style")[0];
+        assert_eq!(csp, format!("script-src 'self' 'sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI='; style-src 'self' {style}"));
     }
 }
