@@ -46,3 +46,23 @@ export async function minifyJs(staging, paths) {
   writeFileSync(indexPath, index);
   console.log(`minify: ${before} -> ${after} bytes of JavaScript`);
 }
+
+/**
+ * Minifies the app's CSS (inline in index.html: tools/loader.mjs): no
+ * comments, no runs of white space, none around `{ } ; , >`. Not a general
+ * CSS minifier: enough for style/main.css, whose strings (`content: ""`,
+ * font names) have no such characters in them. Measured: 2,306 -> 1,750 B
+ * brotli, mostly the comments.
+ */
+export function minifyCss(css) {
+  const strings = css.replace(/\/\*[\s\S]*?\*\//g, '').match(/"[^"]*"|'[^']*'/g) ?? [];
+  if (strings.some((s) => /\/\*|[{};,>]|\s\s/.test(s))) {
+    throw new Error('minifyCss: a CSS string holds a character it would change; extend minifyCss');
+  }
+  return css
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/\s+/g, ' ')
+    .replace(/\s*([{};,>])\s*/g, '$1')
+    .replace(/;}/g, '}')
+    .trim();
+}
