@@ -4,7 +4,8 @@
 // directory that becomes dist/ when the build succeeds.
 //
 // Precached: index.html (as './'), every .js/.wasm/.css trunk emitted
-// (including wasm-bindgen snippets/), config.json and questionnaires/*.json.
+// (including wasm-bindgen snippets/), config.json and questionnaires/*.json
+// but older versions of a questionnaire (see `superseded`).
 // Not precached: sw.js itself, embed.js (runs on the school's page), the
 // manifest and icons (the browser fetches those itself when installing).
 //
@@ -44,7 +45,35 @@ const wanted = (path) =>
 writeBoot(staging);
 deferStart(staging);
 
-const files = walk(staging).filter(wanted).sort();
+// An older version of a questionnaire (same "id", lower "version") stays in
+// questionnaires/ for the receiver, which still accepts answers queued
+// before an update; the app never loads it (a draft moves to the newest
+// version by question id), so it is not precached: 1.7 KB less on a first
+// visit. A file that is not a readable questionnaire is precached as it is.
+function superseded(paths) {
+  const read = (path) => {
+    try {
+      const q = JSON.parse(readFileSync(join(staging, path), 'utf8'));
+      // Versions compare as dotted numbers ("2" > "1", "1.10" > "1.9");
+      // any other form cannot be ordered, so nothing is dropped for it.
+      const v = String(q.version ?? '');
+      return typeof q.id === 'string' && /^\d+(\.\d+)*$/.test(v) ? { id: q.id, v: v.split('.').map(Number) } : null;
+    } catch {
+      return null;
+    }
+  };
+  const qs = paths.filter((p) => p.startsWith('questionnaires/')).map((path) => ({ path, q: read(path) })).filter((x) => x.q);
+  const newer = (a, b) => {
+    for (let i = 0; i < Math.max(a.length, b.length); i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) > (b[i] ?? 0);
+    return false;
+  };
+  return new Set(qs.filter(({ q }) => qs.some((o) => o.q.id === q.id && newer(o.q.v, q.v))).map((x) => x.path));
+}
+
+const candidates = walk(staging).filter(wanted);
+const old = superseded(candidates);
+const files = candidates.filter((p) => !old.has(p)).sort();
+if (old.size) console.log(`sw-manifest: not precached (older versions, for the receiver): ${[...old].join(', ')}`);
 if (!files.includes('index.html')) {
   console.error('sw-manifest: no index.html in', staging);
   process.exit(1);

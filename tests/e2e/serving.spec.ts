@@ -113,6 +113,13 @@ test('a first visit downloads each hashed file once, service worker included', a
     expect(count(/_bg\.wasm$/), JSON.stringify(proxy.gets)).toBe(1);
     expect(count(/\.js$/)).toBe(1);
     expect(count(/\.css$/)).toBe(0); // inline in index.html
+    // The questionnaire is precached, but not its older version: that file
+    // is only for the receiver (answers queued before an update).
+    const cached = await page.evaluate(async () =>
+      (await (await caches.open((await caches.keys())[0])).keys()).map(r => new URL(r.url).pathname));
+    expect(cached.some(p => p.endsWith('/balint-end-of-cohort.json')), cached.join()).toBe(true);
+    expect(cached.filter(p => p.includes('-v1.json')), cached.join()).toEqual([]);
+    expect(proxy.gets.filter(g => g.path.includes('-v1.json'))).toEqual([]);
   } finally {
     await proxy.stop();
   }
