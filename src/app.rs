@@ -14,10 +14,10 @@ use crate::dom::{el, frag, El};
 use crate::fields::t;
 use crate::i18n::{self, tr, trf};
 use crate::load::{load, LoadError, Loaded};
+use crate::prelude::*;
 use crate::state::SurveyState;
 use crate::storage::Store;
 use crate::survey::survey;
-use leptos::prelude::*;
 use survey_core::i18n::{choose, Lang, Msg};
 
 /// The whole app, mounted into `<body>`. Loads `config.json` and the
@@ -32,7 +32,7 @@ pub fn app() -> El {
     // A plain signal filled by one task: the app loads once, and this costs
     // far less wasm than a resource.
     let loaded = RwSignal::new(None::<Result<Loaded, LoadError>>);
-    leptos::task::spawn_local(async move {
+    spawn_local(async move {
         loaded.set(Some(load(browser::query_param("questionnaire"), browser::query_param("endpoint")).await));
     });
     // index.html's first screen (#boot) stays until the first page is built,
@@ -273,8 +273,8 @@ fn endpoint_answered(status: u16, why: &str) -> String {
 fn use_online() -> ReadSignal<bool> {
     let now = || web_sys::window().map(|w| w.navigator().on_line()).unwrap_or(true);
     let (online, set_online) = signal(now());
-    let on = window_event_listener(leptos::ev::online, move |_| set_online.set(true));
-    let off = window_event_listener(leptos::ev::offline, move |_| set_online.set(false));
+    let on = window_event_listener("online", move |_| set_online.set(true));
+    let off = window_event_listener("offline", move |_| set_online.set(false));
     on_cleanup(move || {
         on.remove();
         off.remove();

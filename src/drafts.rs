@@ -3,11 +3,12 @@
 //! thrown away when something is wrong with storage.
 
 use crate::browser;
+use crate::prelude::*;
 use crate::state::SurveyState;
 use crate::storage::{Mirror, Store, StoreError};
-use leptos::prelude::*;
 use std::time::Duration;
 use survey_core::draft::{restore as restore_answers, Draft};
+use wasm_bindgen::JsCast;
 
 /// All keys this app writes start with this.
 pub const PREFIX: &str = "cohort-survey:";
@@ -177,7 +178,7 @@ impl Drafts {
         match self.mirror.with_value(Clone::clone) {
             Some(mirror) => {
                 let key = self.key.get_value();
-                leptos::task::spawn_local(async move {
+                spawn_local(async move {
                     // Until `complete`: when this copy is on disk.
                     let perf = browser::Measure::start("draft-mirror");
                     if mirror.put(&key, &json).await.is_ok() {
@@ -247,15 +248,16 @@ pub fn use_drafts(state: SurveyState, store: Store) -> Drafts {
             drafts.save_now(state);
         }
     };
-    let on_hide = window_event_listener(leptos::ev::visibilitychange, move |_| {
+    let on_hide = window_event_listener("visibilitychange", move |_| {
         if document().visibility_state() == web_sys::VisibilityState::Hidden {
             flush();
         }
     });
-    let on_pagehide = window_event_listener(leptos::ev::pagehide, move |_| flush());
+    let on_pagehide = window_event_listener("pagehide", move |_| flush());
 
     // Another tab wrote this draft: take its answers when they are newer.
-    let on_storage = window_event_listener(leptos::ev::storage, move |ev: web_sys::StorageEvent| {
+    let on_storage = window_event_listener("storage", move |ev| {
+        let ev: web_sys::StorageEvent = ev.unchecked_into();
         if ev.key().as_deref() != Some(drafts.key.get_value().as_str()) {
             return;
         }
@@ -339,7 +341,7 @@ fn apply(state: SurveyState, drafts: Drafts, draft: Draft) {
 fn restore_from_mirror(state: SurveyState, drafts: Drafts, qid: String, key: String) {
     let restored = state.answers.get_untracked();
     let restored_at = drafts.saved_at.get_untracked();
-    leptos::task::spawn_local(async move {
+    spawn_local(async move {
         let mirror = Mirror::open().await;
         let stored = match &mirror {
             Some(m) => m.get(&key).await,

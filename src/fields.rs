@@ -6,8 +6,8 @@
 use crate::dom::{el, frag, El};
 use crate::i18n::{content, tr, trf};
 use crate::messages::{flag, message};
+use crate::prelude::*;
 use crate::state::SurveyState;
-use leptos::prelude::*;
 use std::rc::Rc;
 use std::sync::Arc;
 use survey_core::anon::Detector;

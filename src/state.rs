@@ -1,6 +1,6 @@
 //! The survey's reactive state: signals at the top, shared through context.
 
-use leptos::prelude::*;
+use crate::prelude::*;
 use survey_core::validate::{validate_question, validate_section};
 use survey_core::{Answer, Answers, FieldError, Question, Questionnaire, ValidationError};
 
