@@ -1,5 +1,5 @@
 //! What the app takes from Leptos: its reactive graph (signals, memos,
-//! effects, owners, context, callbacks) and a few browser helpers written
+//! effects, owners, callbacks) and a few browser helpers written
 //! here on web-sys.
 //!
 //! Why not the `leptos` crate itself: it depends on its server-function
@@ -20,7 +20,7 @@
 pub use reactive_graph::callback::{Callable, Callback};
 pub use reactive_graph::computed::Memo;
 pub use reactive_graph::effect::Effect;
-pub use reactive_graph::owner::{expect_context, on_cleanup, provide_context, use_context, LocalStorage, Owner, StoredValue};
+pub use reactive_graph::owner::{on_cleanup, LocalStorage, Owner, StoredValue};
 pub use reactive_graph::prelude::*;
 pub use reactive_graph::signal::{signal, ReadSignal, RwSignal};
 

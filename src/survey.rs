@@ -63,10 +63,8 @@ fn button(class: &str, label: &str, f: impl Fn() + 'static) -> El {
 /// dom::mount(&main, move || survey(state, Callback::new(|_| send()), detector));
 /// ```
 pub fn survey(state: SurveyState, on_submit: Callback<()>, detector: Option<StoredValue<Detector>>) -> El {
-    provide_context(state);
-    let detector = detector.unwrap_or_else(|| StoredValue::new(Detector::default()));
     // Text fields flag identifiers as the student types.
-    provide_context(detector);
+    let detector = detector.unwrap_or_else(|| StoredValue::new(Detector::default()));
     let focus_summary = || focus_later("error-summary");
     // Which sections skip logic shows: changes only when an answer flips a
     // condition, not on every key.
@@ -148,7 +146,7 @@ pub fn survey(state: SurveyState, on_submit: Callback<()>, detector: Option<Stor
         for q in section.questions {
             let id = q.id.clone();
             let shown = Memo::new(move |_| state.is_shown(&id));
-            form = form.show(move || shown.get(), move || field(&q));
+            form = form.show(move || shown.get(), move || field(state, &q, Some(detector)));
         }
         let mut v = Vec::new();
         if let Some(intro) = intro {
