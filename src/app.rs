@@ -270,11 +270,13 @@ fn endpoint_answered(status: u16, why: &str) -> String {
 
 /// Whether the browser reports a network (`navigator.onLine`), following the
 /// `online`/`offline` events.
-fn use_online() -> ReadSignal<bool> {
+/// (An `RwSignal`, not a `signal()` pair: the app's other flags are `RwSignal<bool>`,
+/// and each signal type is its own code in the wasm.)
+fn use_online() -> RwSignal<bool> {
     let now = || web_sys::window().map(|w| w.navigator().on_line()).unwrap_or(true);
-    let (online, set_online) = signal(now());
-    let on = window_event_listener("online", move |_| set_online.set(true));
-    let off = window_event_listener("offline", move |_| set_online.set(false));
+    let online = RwSignal::new(now());
+    let on = window_event_listener("online", move |_| online.set(true));
+    let off = window_event_listener("offline", move |_| online.set(false));
     on_cleanup(move || {
         on.remove();
         off.remove();

@@ -22,7 +22,7 @@ pub use reactive_graph::computed::Memo;
 pub use reactive_graph::effect::Effect;
 pub use reactive_graph::owner::{on_cleanup, LocalStorage, Owner, StoredValue};
 pub use reactive_graph::prelude::*;
-pub use reactive_graph::signal::{signal, ReadSignal, RwSignal};
+pub use reactive_graph::signal::RwSignal;
 
 use std::future::Future;
 use std::time::Duration;
