@@ -64,7 +64,7 @@ pub struct Drafts {
     key: StoredValue<String>,
     pub notices: RwSignal<Vec<Notice>>,
     /// When the draft was last written (ms since epoch).
-    pub saved_at: RwSignal<Option<f64>>,
+    pub saved_at: StoredValue<Option<f64>>,
     pending: StoredValue<Option<TimeoutHandle>>,
     /// Called after each successful save (the embed's `draft-saved` event).
     on_saved: StoredValue<Option<Callback<()>>>,
@@ -142,7 +142,7 @@ impl Drafts {
         match self.store.with_value(|s| s.set(&key, &json)) {
             Ok(()) => {
                 perf.end();
-                self.saved_at.set(Some(draft.saved_at));
+                self.saved_at.set_value(Some(draft.saved_at));
                 self.dismiss(&Notice::QuotaFull);
                 if let Some(cb) = self.on_saved.get_value() {
                     cb.run(());
@@ -157,7 +157,7 @@ impl Drafts {
     /// after the response is safely in the outbox.
     pub fn clear(&self) {
         self.store.with_value(|s| s.remove(&self.key.get_value()));
-        self.saved_at.set(None);
+        self.saved_at.set_value(None);
         // An empty draft, not a delete: being newer than any copy left in
         // localStorage, it also says "cleared" to the next start-up.
         let qid = self.key.with_value(|k| k.trim_start_matches(&draft_key("")).to_owned());
@@ -210,7 +210,7 @@ pub fn use_drafts(state: SurveyState, store: Store) -> Drafts {
         store: StoredValue::new_local(store),
         key: StoredValue::new(key.clone()),
         notices: RwSignal::new(Vec::new()),
-        saved_at: RwSignal::new(None),
+        saved_at: StoredValue::new(None),
         pending: StoredValue::new(None),
         on_saved: StoredValue::new(None),
         mirror: StoredValue::new_local(None),
@@ -262,13 +262,13 @@ pub fn use_drafts(state: SurveyState, store: Store) -> Drafts {
             return;
         }
         let Some(d) = ev.new_value().and_then(|v| Draft::from_json(&v).ok()) else { return };
-        if drafts.saved_at.get_untracked().is_some_and(|mine| mine >= d.saved_at) {
+        if drafts.saved_at.get_value().is_some_and(|mine| mine >= d.saved_at) {
             return;
         }
         if d.answers != state.answers.get_untracked() {
             let m = state.questionnaire.with_value(|q| restore_answers(&d, q));
             state.answers.set(m.answers);
-            drafts.saved_at.set(Some(d.saved_at));
+            drafts.saved_at.set_value(Some(d.saved_at));
             drafts.notify(Notice::ChangedElsewhere);
         }
     });
@@ -330,7 +330,7 @@ fn apply(state: SurveyState, drafts: Drafts, draft: Draft) {
     }
     state.answers.set(m.answers);
     state.page.set(draft.page.min(state.check_page()));
-    drafts.saved_at.set(Some(draft.saved_at));
+    drafts.saved_at.set_value(Some(draft.saved_at));
     drafts.notify(Notice::Restored { when: draft.saved_at });
 }
 
@@ -340,7 +340,7 @@ fn apply(state: SurveyState, drafts: Drafts, draft: Draft) {
 /// Anything unreadable there is ignored: localStorage's draft stands.
 fn restore_from_mirror(state: SurveyState, drafts: Drafts, qid: String, key: String) {
     let restored = state.answers.get_untracked();
-    let restored_at = drafts.saved_at.get_untracked();
+    let restored_at = drafts.saved_at.get_value();
     spawn_local(async move {
         let mirror = Mirror::open().await;
         let stored = match &mirror {
