@@ -221,17 +221,20 @@ fn confirmation(outbox: Outbox, submitted: RwSignal<Option<String>>, title: &str
     };
     let sent = move || submitted.with(|id| id.as_ref().is_some_and(|id| outbox.sent.with(|s| s.contains(id))));
     // Memos, so a retry that only counts an attempt neither re-creates nor
-    // re-announces the status.
+    // re-announces the status. (Of the words, not the `Msg`: the app's other
+    // memos hold `Option<String>`, and each memo type is its own wasm code.)
     let text = Memo::new(move |_| {
-        if sent() {
-            return Msg::Sent;
-        }
-        match item() {
-            Some(Item { attention: Some(_), .. }) => Msg::NotAccepted,
-            Some(_) if !online.get() => Msg::Offline,
-            Some(i) if i.attempts > 0 => Msg::ServerDown,
-            _ => Msg::Sending,
-        }
+        let msg = if sent() {
+            Msg::Sent
+        } else {
+            match item() {
+                Some(Item { attention: Some(_), .. }) => Msg::NotAccepted,
+                Some(_) if !online.get() => Msg::Offline,
+                Some(i) if i.attempts > 0 => Msg::ServerDown,
+                _ => Msg::Sending,
+            }
+        };
+        Some(tr(msg))
     });
     let details = Memo::new(move |_| match item() {
         _ if sent() => None,
@@ -250,7 +253,7 @@ fn confirmation(outbox: Outbox, submitted: RwSignal<Option<String>>, title: &str
     frag()
         .child(el("h1").class("title").id("confirmation-title").attr("tabindex", "-1").text(&tr(Msg::ThankYou)))
         .child(el("p").text(&tr(Msg::Anonymous)))
-        .child(el("p").class("send-status").attr("role", "status").dyn_text(move || tr(text.get())))
+        .child(el("p").class("send-status").attr("role", "status").dyn_text(move || text.get().unwrap_or_default()))
         .region(move || details.get().map(|d| crate::notice::for_it(&d)).unwrap_or_else(frag))
         // Waiting: the student can ask for a try now (back in signal), and the
         // automatic retries go on regardless.
@@ -289,16 +292,16 @@ fn use_online() -> RwSignal<bool> {
 /// there, once.
 fn outbox_status(outbox: Outbox, except: RwSignal<Option<String>>) -> El {
     let other = move |i: &Item| except.with(|e| e.as_deref() != Some(i.submission.submission_id.as_str()));
-    // A memo, so a retry that only updates an item's attempt count does not
-    // re-create the notice: its button stays put and it is not re-announced.
-    let pending = Memo::new(move |_| outbox.items.with(|v| v.iter().filter(|i| i.attention.is_none() && other(i)).count()));
-    let waiting = move || {
-        let n = pending.get();
-        if n == 0 {
-            return frag();
-        }
-        let text = if n == 1 { tr(Msg::WaitingOne) } else { trf(Msg::WaitingMany, &[("n", &n.to_string())]) };
-        notice("notice outbox", "status", text, vec![Action::button(tr(Msg::SendNow), move || outbox.flush(true))])
+    // A memo (of the words, one per count), so a retry that only updates an
+    // item's attempt count does not re-create the notice: its button stays
+    // put and it is not re-announced.
+    let pending = Memo::new(move |_| {
+        let n = outbox.items.with(|v| v.iter().filter(|i| i.attention.is_none() && other(i)).count());
+        (n > 0).then(|| if n == 1 { tr(Msg::WaitingOne) } else { trf(Msg::WaitingMany, &[("n", &n.to_string())]) })
+    });
+    let waiting = move || match pending.get() {
+        None => frag(),
+        Some(text) => notice("notice outbox", "status", text, vec![Action::button(tr(Msg::SendNow), move || outbox.flush(true))]),
     };
     // Never "email it to someone": that would reveal who wrote it. The answers
     // stay here and can be downloaded; the technical reason is for IT staff.
