@@ -434,6 +434,11 @@ fn write_str(out: &mut String, s: &str) {
 /// `Result` with a shape error: the message already names the place.
 pub type Shape<T> = Result<T, JsonError>;
 
+/// `at[i]`: the path of a list's item.
+fn item_path(at: &str, i: usize) -> String {
+    format!("{at}[{i}]")
+}
+
 /// A shape error at `at`.
 pub fn shape_err(at: &str, what: impl std::fmt::Display) -> JsonError {
     JsonError::Shape(if at.is_empty() { what.to_string() } else { format!("{at}: {what}") })
@@ -495,8 +500,20 @@ impl Json {
 
     /// Each item of a list, read by `item` with its path (`at[2]`).
     pub fn list<T>(&self, at: &str, item: impl Fn(&Json, &str) -> Shape<T>) -> Shape<Vec<T>> {
+        // A plain loop over a non-generic part: this is instantiated for every
+        // kind of list, and `collect()` into a `Result` was a large iterator
+        // adapter in each (in the wasm app).
+        let items = self.items(at)?;
+        let mut out = Vec::with_capacity(items.len());
+        for (i, v) in items.iter().enumerate() {
+            out.push(item(v, &item_path(at, i))?);
+        }
+        Ok(out)
+    }
+
+    fn items(&self, at: &str) -> Shape<&[Json]> {
         match self {
-            Json::Arr(items) => items.iter().enumerate().map(|(i, v)| item(v, &format!("{at}[{i}]"))).collect(),
+            Json::Arr(items) => Ok(items),
             v => Err(v.expected(at, "a list")),
         }
     }
