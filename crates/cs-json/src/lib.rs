@@ -533,13 +533,16 @@ impl Json {
     pub fn string_map(&self, at: &str) -> Shape<Vec<(String, String)>> {
         match self {
             // The path is only built for an error: this runs for every answer.
-            Json::Obj(pairs) => pairs
-                .iter()
-                .map(|(k, v)| match v {
-                    Json::Str(s) => Ok((k.clone(), s.clone())),
-                    v => Err(v.expected(&format!("{at}.{k}"), "a string")),
-                })
-                .collect(),
+            Json::Obj(pairs) => {
+                let mut out = Vec::with_capacity(pairs.len());
+                for (k, v) in pairs {
+                    match v {
+                        Json::Str(s) => out.push((k.clone(), s.clone())),
+                        v => return Err(v.expected(&format!("{at}.{k}"), "a string")),
+                    }
+                }
+                Ok(out)
+            }
             v => Err(v.expected(at, "an object of strings")),
         }
     }
