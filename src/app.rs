@@ -136,7 +136,7 @@ fn loaded_view(loaded: Loaded) -> El {
     });
     // "Your answers were restored" is said once: it goes when the student
     // moves to another page.
-    Effect::new(move |prev: Option<usize>| {
+    run_effect(move |prev| {
         let page = state.page.get();
         if prev.is_some_and(|p| p != page) {
             drafts.notices.update(|v| v.retain(|n| !matches!(n, Notice::Restored { .. })));

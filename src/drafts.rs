@@ -227,18 +227,19 @@ pub fn use_drafts(state: SurveyState, store: Store) -> Drafts {
 
     // Debounced save on every change of answers or page (not on the first
     // run, which is the restore itself).
-    Effect::new(move |first: Option<()>| {
+    run_effect(move |first| {
         state.answers.track();
         state.page.track();
         state.lang.track();
         if first.is_none() {
-            return;
+            return 0;
         }
         if let Some(h) = drafts.pending.try_update_value(Option::take).flatten() {
             h.clear();
         }
         let handle = set_timeout_with_handle(move || drafts.save_now(state), SAVE_DELAY).ok();
         drafts.pending.set_value(handle);
+        0
     });
 
     // Save at once when the student switches away or closes the page: a
@@ -274,15 +275,15 @@ pub fn use_drafts(state: SurveyState, store: Store) -> Drafts {
     });
 
     // Ask the browser to keep our storage once the student has started.
-    Effect::new(move |asked: Option<bool>| {
-        if asked == Some(true) {
-            return true;
+    run_effect(move |asked| {
+        if asked == Some(1) {
+            return 1;
         }
         let started = state.answers.with(|a| !a.is_empty());
         if started {
             browser::request_persistent_storage();
         }
-        started
+        usize::from(started)
     });
 
     on_cleanup(move || {

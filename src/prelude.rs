@@ -33,6 +33,15 @@ fn window() -> web_sys::Window {
     web_sys::window().unwrap_throw()
 }
 
+/// Leptos' `Effect::new` (runs after the current work, then again when what
+/// it read changes), with one closure type for the whole app: the effect's
+/// task loop is generic over its function, and was about 700 B of wasm per
+/// effect. What one run returns to the next is a `usize`: a page, a flag, 0.
+pub fn run_effect(f: impl FnMut(Option<usize>) -> usize + 'static) {
+    let f: Box<dyn FnMut(Option<usize>) -> usize> = Box::new(f);
+    Effect::new(f);
+}
+
 /// Runs `task` on the browser's microtask queue (`leptos::task::spawn_local`).
 pub fn spawn_local(task: impl Future<Output = ()> + 'static) {
     any_spawner::Executor::spawn_local(task);

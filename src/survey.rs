@@ -71,7 +71,7 @@ pub fn survey(state: SurveyState, on_submit: Callback<()>, detector: Option<Stor
     let shown = Memo::new(move |_| state.shown_sections());
     // On a page change, move focus to the new heading so screen readers
     // announce it, and scroll to the top (syncing with the DOM, hence an effect).
-    Effect::new(move |prev: Option<usize>| {
+    run_effect(move |prev| {
         let page = state.page.get();
         if prev.is_some_and(|p| p != page) {
             request_animation_frame(move || {
@@ -88,12 +88,13 @@ pub fn survey(state: SurveyState, on_submit: Callback<()>, detector: Option<Stor
     // page shows errors (GOV.UK), so a screen reader user hears it first.
     let title = state.questionnaire.with_value(|q| t(&q.title));
     let heading = title.clone();
-    Effect::new(move |_| {
+    run_effect(move |_| {
         let page = state.page.get();
         let name =
             if page >= state.check_page() { tr(Msg::CheckAnswers) } else { state.questionnaire.with_value(|q| t(&q.sections[page].title)) };
         let errors = !state.summary.with(Vec::is_empty) || state.page_has_errors(page);
         browser::set_title(&format!("{}{name} - {title}", if errors { tr(Msg::ErrorPrefix) } else { String::new() }));
+        0
     });
 
     let on_next = move || {
