@@ -72,7 +72,9 @@ pub struct Drafts {
     mirror: StoredValue<Option<Mirror>, LocalStorage>,
     /// The latest draft text saved before the mirror had opened.
     queued: StoredValue<Option<String>>,
-    pub mirror_state: RwSignal<MirrorState>,
+    /// Where the mirror is (tests wait on it). A stored value, not a signal:
+    /// nothing follows it, and a signal type of its own cost wasm.
+    pub mirror_state: StoredValue<MirrorState>,
 }
 
 impl Drafts {
@@ -186,7 +188,7 @@ impl Drafts {
                     }
                 });
             }
-            None if self.mirror_state.get_untracked() == MirrorState::Opening => self.queued.set_value(Some(json)),
+            None if self.mirror_state.get_value() == MirrorState::Opening => self.queued.set_value(Some(json)),
             None => {}
         }
     }
@@ -215,7 +217,7 @@ pub fn use_drafts(state: SurveyState, store: Store) -> Drafts {
         on_saved: StoredValue::new(None),
         mirror: StoredValue::new_local(None),
         queued: StoredValue::new(None),
-        mirror_state: RwSignal::new(if persistent { MirrorState::Opening } else { MirrorState::Unavailable }),
+        mirror_state: StoredValue::new(if persistent { MirrorState::Opening } else { MirrorState::Unavailable }),
     };
     if !persistent {
         drafts.notify(Notice::NotPersistent);
@@ -352,7 +354,7 @@ fn restore_from_mirror(state: SurveyState, drafts: Drafts, qid: String, key: Str
             return; // the survey is gone (unmounted) meanwhile
         }
         let Some(mirror) = mirror else {
-            drafts.mirror_state.set(MirrorState::Unavailable);
+            drafts.mirror_state.set_value(MirrorState::Unavailable);
             return;
         };
         drafts.mirror.set_value(Some(mirror));
@@ -376,6 +378,6 @@ fn restore_from_mirror(state: SurveyState, drafts: Drafts, qid: String, key: Str
                 }
             }
         }
-        drafts.mirror_state.set(MirrorState::Ready);
+        drafts.mirror_state.set_value(MirrorState::Ready);
     });
 }
