@@ -108,8 +108,10 @@ pub struct Outbox {
     pub not_persistent: RwSignal<bool>,
     sending: StoredValue<bool>,
     asked_persist: StoredValue<bool>,
-    /// Called with the submission id when one is delivered.
-    on_synced: StoredValue<Option<Callback<String>>>,
+    /// Called when one is delivered. Not given the id: the embedding page is
+    /// told only that something synced (and a `Callback<()>` is the type the
+    /// app's other callbacks already link).
+    on_synced: StoredValue<Option<Callback<()>>>,
 }
 
 impl Outbox {
@@ -131,7 +133,7 @@ impl Outbox {
         ob
     }
 
-    pub fn on_synced(&self, cb: Callback<String>) {
+    pub fn on_synced(&self, cb: Callback<()>) {
         self.on_synced.set_value(Some(cb));
     }
 
@@ -268,9 +270,9 @@ impl Outbox {
             Outcome::Delivered => {
                 let id = item.submission.submission_id.clone();
                 self.remove_delivered(&id);
-                self.sent.update(|s| s.push(id.clone()));
+                self.sent.update(|s| s.push(id));
                 if let Some(cb) = self.on_synced.get_value() {
-                    cb.run(id);
+                    cb.run(());
                 }
             }
             Outcome::Retry { after_ms } => {
