@@ -93,10 +93,12 @@ fn loaded_view(loaded: Loaded) -> El {
         pwa::apply_update();
     };
     // The id of the response just submitted (never shown): shows the confirmation.
-    let submitted = RwSignal::new(None::<String>);
+    // Empty until then. A String, not an Option: `RwSignal<String>` is a
+    // type the app links already (ids are never empty).
+    let submitted = RwSignal::new(String::new());
     let failed = RwSignal::new(false);
     let on_submit = Callback::new(move |_: ()| {
-        if submitted.get_untracked().is_some() {
+        if submitted.with_untracked(|s| !s.is_empty()) {
             return; // a double tap makes one submission
         }
         let Ok(id) = browser::uuid_v4() else { return drafts.notify(Notice::NoAnonymousId) };
@@ -125,7 +127,7 @@ fn loaded_view(loaded: Loaded) -> El {
                 state.reset();
                 drafts.notices.set(Vec::new());
                 failed.set(false);
-                submitted.set(Some(id));
+                submitted.set(id);
                 tell_parent("submitted");
                 // Focus the confirmation's heading, so it is what is announced.
                 request_animation_frame(|| browser::focus_id("confirmation-title"));
@@ -143,7 +145,7 @@ fn loaded_view(loaded: Loaded) -> El {
         }
         page
     });
-    let answering = Memo::new(move |_| submitted.with(Option::is_none));
+    let answering = Memo::new(move |_| submitted.with(String::is_empty));
     // Everything shown is rebuilt in the new language when it changes; the
     // answers, the page and the outbox are signals outside, so they stay.
     frag().region(move || {
@@ -212,14 +214,14 @@ fn language_switch(state: SurveyState) -> El {
 /// sent, waiting (offline, or the server not answering), or not accepted.
 /// No receipt code: the submission id is in every export, so a code derived
 /// from it would let a student who quotes it be linked to their answers.
-fn confirmation(outbox: Outbox, submitted: RwSignal<Option<String>>, title: &str) -> El {
+fn confirmation(outbox: Outbox, submitted: RwSignal<String>, title: &str) -> El {
     let online = use_online();
     browser::set_title(&format!("{} - {title}", tr(Msg::ThankYou)));
     let item = move || {
-        let id = submitted.get().unwrap_or_default();
+        let id = submitted.get();
         outbox.items.with(|v| v.iter().find(|i| i.submission.submission_id == id).cloned())
     };
-    let sent = move || submitted.with(|id| id.as_ref().is_some_and(|id| outbox.sent.with(|s| s.contains(id))));
+    let sent = move || submitted.with(|id| !id.is_empty() && outbox.sent.with(|s| s.contains(id)));
     // Memos, so a retry that only counts an attempt neither re-creates nor
     // re-announces the status. (Of the words, not the `Msg`: the app's other
     // memos hold `Option<String>`, and each memo type is its own wasm code.)
@@ -290,8 +292,8 @@ fn use_online() -> RwSignal<bool> {
 /// What waits in the outbox, and what needs attention, with the actions.
 /// `except` is the response the confirmation is showing: its state is said
 /// there, once.
-fn outbox_status(outbox: Outbox, except: RwSignal<Option<String>>) -> El {
-    let other = move |i: &Item| except.with(|e| e.as_deref() != Some(i.submission.submission_id.as_str()));
+fn outbox_status(outbox: Outbox, except: RwSignal<String>) -> El {
+    let other = move |i: &Item| except.with(|e| *e != i.submission.submission_id);
     // A memo (of the words, one per count), so a retry that only updates an
     // item's attempt count does not re-create the notice: its button stays
     // put and it is not re-announced.
