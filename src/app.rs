@@ -14,10 +14,10 @@ use crate::dom::{el, frag, El};
 use crate::fields::t;
 use crate::i18n::{self, tr, trf};
 use crate::load::{load, LoadError, Loaded};
+use crate::prelude::*;
 use crate::state::SurveyState;
 use crate::storage::Store;
 use crate::survey::survey;
-use leptos::prelude::*;
 use survey_core::i18n::{choose, Lang, Msg};
 
 /// The whole app, mounted into `<body>`. Loads `config.json` and the
@@ -32,7 +32,7 @@ pub fn app() -> El {
     // A plain signal filled by one task: the app loads once, and this costs
     // far less wasm than a resource.
     let loaded = RwSignal::new(None::<Result<Loaded, LoadError>>);
-    leptos::task::spawn_local(async move {
+    spawn_local(async move {
         loaded.set(Some(load(browser::query_param("questionnaire"), browser::query_param("endpoint")).await));
     });
     // index.html's first screen (#boot) stays until the first page is built,
@@ -93,10 +93,12 @@ fn loaded_view(loaded: Loaded) -> El {
         pwa::apply_update();
     };
     // The id of the response just submitted (never shown): shows the confirmation.
-    let submitted = RwSignal::new(None::<String>);
+    // Empty until then. A String, not an Option: `RwSignal<String>` is a
+    // type the app links already (ids are never empty).
+    let submitted = RwSignal::new(String::new());
     let failed = RwSignal::new(false);
     let on_submit = Callback::new(move |_: ()| {
-        if submitted.get_untracked().is_some() {
+        if submitted.with_untracked(|s| !s.is_empty()) {
             return; // a double tap makes one submission
         }
         let Ok(id) = browser::uuid_v4() else { return drafts.notify(Notice::NoAnonymousId) };
@@ -125,7 +127,7 @@ fn loaded_view(loaded: Loaded) -> El {
                 state.reset();
                 drafts.notices.set(Vec::new());
                 failed.set(false);
-                submitted.set(Some(id));
+                submitted.set(id);
                 tell_parent("submitted");
                 // Focus the confirmation's heading, so it is what is announced.
                 request_animation_frame(|| browser::focus_id("confirmation-title"));
@@ -136,14 +138,14 @@ fn loaded_view(loaded: Loaded) -> El {
     });
     // "Your answers were restored" is said once: it goes when the student
     // moves to another page.
-    Effect::new(move |prev: Option<usize>| {
+    run_effect(move |prev| {
         let page = state.page.get();
         if prev.is_some_and(|p| p != page) {
             drafts.notices.update(|v| v.retain(|n| !matches!(n, Notice::Restored { .. })));
         }
         page
     });
-    let answering = Memo::new(move |_| submitted.with(Option::is_none));
+    let answering = Memo::new(move |_| submitted.with(String::is_empty));
     // Everything shown is rebuilt in the new language when it changes; the
     // answers, the page and the outbox are signals outside, so they stay.
     frag().region(move || {
@@ -212,26 +214,29 @@ fn language_switch(state: SurveyState) -> El {
 /// sent, waiting (offline, or the server not answering), or not accepted.
 /// No receipt code: the submission id is in every export, so a code derived
 /// from it would let a student who quotes it be linked to their answers.
-fn confirmation(outbox: Outbox, submitted: RwSignal<Option<String>>, title: &str) -> El {
+fn confirmation(outbox: Outbox, submitted: RwSignal<String>, title: &str) -> El {
     let online = use_online();
     browser::set_title(&format!("{} - {title}", tr(Msg::ThankYou)));
     let item = move || {
-        let id = submitted.get().unwrap_or_default();
+        let id = submitted.get();
         outbox.items.with(|v| v.iter().find(|i| i.submission.submission_id == id).cloned())
     };
-    let sent = move || submitted.with(|id| id.as_ref().is_some_and(|id| outbox.sent.with(|s| s.contains(id))));
+    let sent = move || submitted.with(|id| !id.is_empty() && outbox.sent.with(|s| s.contains(id)));
     // Memos, so a retry that only counts an attempt neither re-creates nor
-    // re-announces the status.
+    // re-announces the status. (Of the words, not the `Msg`: the app's other
+    // memos hold `Option<String>`, and each memo type is its own wasm code.)
     let text = Memo::new(move |_| {
-        if sent() {
-            return Msg::Sent;
-        }
-        match item() {
-            Some(Item { attention: Some(_), .. }) => Msg::NotAccepted,
-            Some(_) if !online.get() => Msg::Offline,
-            Some(i) if i.attempts > 0 => Msg::ServerDown,
-            _ => Msg::Sending,
-        }
+        let msg = if sent() {
+            Msg::Sent
+        } else {
+            match item() {
+                Some(Item { attention: Some(_), .. }) => Msg::NotAccepted,
+                Some(_) if !online.get() => Msg::Offline,
+                Some(i) if i.attempts > 0 => Msg::ServerDown,
+                _ => Msg::Sending,
+            }
+        };
+        Some(tr(msg))
     });
     let details = Memo::new(move |_| match item() {
         _ if sent() => None,
@@ -250,7 +255,7 @@ fn confirmation(outbox: Outbox, submitted: RwSignal<Option<String>>, title: &str
     frag()
         .child(el("h1").class("title").id("confirmation-title").attr("tabindex", "-1").text(&tr(Msg::ThankYou)))
         .child(el("p").text(&tr(Msg::Anonymous)))
-        .child(el("p").class("send-status").attr("role", "status").dyn_text(move || tr(text.get())))
+        .child(el("p").class("send-status").attr("role", "status").dyn_text(move || text.get().unwrap_or_default()))
         .region(move || details.get().map(|d| crate::notice::for_it(&d)).unwrap_or_else(frag))
         // Waiting: the student can ask for a try now (back in signal), and the
         // automatic retries go on regardless.
@@ -270,11 +275,13 @@ fn endpoint_answered(status: u16, why: &str) -> String {
 
 /// Whether the browser reports a network (`navigator.onLine`), following the
 /// `online`/`offline` events.
-fn use_online() -> ReadSignal<bool> {
+/// (An `RwSignal`, not a `signal()` pair: the app's other flags are `RwSignal<bool>`,
+/// and each signal type is its own code in the wasm.)
+fn use_online() -> RwSignal<bool> {
     let now = || web_sys::window().map(|w| w.navigator().on_line()).unwrap_or(true);
-    let (online, set_online) = signal(now());
-    let on = window_event_listener(leptos::ev::online, move |_| set_online.set(true));
-    let off = window_event_listener(leptos::ev::offline, move |_| set_online.set(false));
+    let online = RwSignal::new(now());
+    let on = window_event_listener("online", move |_| online.set(true));
+    let off = window_event_listener("offline", move |_| online.set(false));
     on_cleanup(move || {
         on.remove();
         off.remove();
@@ -285,18 +292,18 @@ fn use_online() -> ReadSignal<bool> {
 /// What waits in the outbox, and what needs attention, with the actions.
 /// `except` is the response the confirmation is showing: its state is said
 /// there, once.
-fn outbox_status(outbox: Outbox, except: RwSignal<Option<String>>) -> El {
-    let other = move |i: &Item| except.with(|e| e.as_deref() != Some(i.submission.submission_id.as_str()));
-    // A memo, so a retry that only updates an item's attempt count does not
-    // re-create the notice: its button stays put and it is not re-announced.
-    let pending = Memo::new(move |_| outbox.items.with(|v| v.iter().filter(|i| i.attention.is_none() && other(i)).count()));
-    let waiting = move || {
-        let n = pending.get();
-        if n == 0 {
-            return frag();
-        }
-        let text = if n == 1 { tr(Msg::WaitingOne) } else { trf(Msg::WaitingMany, &[("n", &n.to_string())]) };
-        notice("notice outbox", "status", text, vec![Action::button(tr(Msg::SendNow), move || outbox.flush(true))])
+fn outbox_status(outbox: Outbox, except: RwSignal<String>) -> El {
+    let other = move |i: &Item| except.with(|e| *e != i.submission.submission_id);
+    // A memo (of the words, one per count), so a retry that only updates an
+    // item's attempt count does not re-create the notice: its button stays
+    // put and it is not re-announced.
+    let pending = Memo::new(move |_| {
+        let n = outbox.items.with(|v| v.iter().filter(|i| i.attention.is_none() && other(i)).count());
+        (n > 0).then(|| if n == 1 { tr(Msg::WaitingOne) } else { trf(Msg::WaitingMany, &[("n", &n.to_string())]) })
+    });
+    let waiting = move || match pending.get() {
+        None => frag(),
+        Some(text) => notice("notice outbox", "status", text, vec![Action::button(tr(Msg::SendNow), move || outbox.flush(true))]),
     };
     // Never "email it to someone": that would reveal who wrote it. The answers
     // stay here and can be downloaded; the technical reason is for IT staff.

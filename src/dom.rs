@@ -22,8 +22,8 @@
 //! dom::mount(&body, move || vec![view]);
 //! ```
 
-use leptos::prelude::*;
-use leptos::reactive::effect::RenderEffect;
+use crate::prelude::*;
+use reactive_graph::effect::RenderEffect;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, Event, Node};

@@ -3,11 +3,12 @@
 //! thrown away when something is wrong with storage.
 
 use crate::browser;
+use crate::prelude::*;
 use crate::state::SurveyState;
 use crate::storage::{Mirror, Store, StoreError};
-use leptos::prelude::*;
 use std::time::Duration;
 use survey_core::draft::{restore as restore_answers, Draft};
+use wasm_bindgen::JsCast;
 
 /// All keys this app writes start with this.
 pub const PREFIX: &str = "cohort-survey:";
@@ -63,7 +64,7 @@ pub struct Drafts {
     key: StoredValue<String>,
     pub notices: RwSignal<Vec<Notice>>,
     /// When the draft was last written (ms since epoch).
-    pub saved_at: RwSignal<Option<f64>>,
+    pub saved_at: StoredValue<Option<f64>>,
     pending: StoredValue<Option<TimeoutHandle>>,
     /// Called after each successful save (the embed's `draft-saved` event).
     on_saved: StoredValue<Option<Callback<()>>>,
@@ -71,7 +72,9 @@ pub struct Drafts {
     mirror: StoredValue<Option<Mirror>, LocalStorage>,
     /// The latest draft text saved before the mirror had opened.
     queued: StoredValue<Option<String>>,
-    pub mirror_state: RwSignal<MirrorState>,
+    /// Where the mirror is (tests wait on it). A stored value, not a signal:
+    /// nothing follows it, and a signal type of its own cost wasm.
+    pub mirror_state: StoredValue<MirrorState>,
 }
 
 impl Drafts {
@@ -141,7 +144,7 @@ impl Drafts {
         match self.store.with_value(|s| s.set(&key, &json)) {
             Ok(()) => {
                 perf.end();
-                self.saved_at.set(Some(draft.saved_at));
+                self.saved_at.set_value(Some(draft.saved_at));
                 self.dismiss(&Notice::QuotaFull);
                 if let Some(cb) = self.on_saved.get_value() {
                     cb.run(());
@@ -156,7 +159,7 @@ impl Drafts {
     /// after the response is safely in the outbox.
     pub fn clear(&self) {
         self.store.with_value(|s| s.remove(&self.key.get_value()));
-        self.saved_at.set(None);
+        self.saved_at.set_value(None);
         // An empty draft, not a delete: being newer than any copy left in
         // localStorage, it also says "cleared" to the next start-up.
         let qid = self.key.with_value(|k| k.trim_start_matches(&draft_key("")).to_owned());
@@ -177,7 +180,7 @@ impl Drafts {
         match self.mirror.with_value(Clone::clone) {
             Some(mirror) => {
                 let key = self.key.get_value();
-                leptos::task::spawn_local(async move {
+                spawn_local(async move {
                     // Until `complete`: when this copy is on disk.
                     let perf = browser::Measure::start("draft-mirror");
                     if mirror.put(&key, &json).await.is_ok() {
@@ -185,7 +188,7 @@ impl Drafts {
                     }
                 });
             }
-            None if self.mirror_state.get_untracked() == MirrorState::Opening => self.queued.set_value(Some(json)),
+            None if self.mirror_state.get_value() == MirrorState::Opening => self.queued.set_value(Some(json)),
             None => {}
         }
     }
@@ -209,12 +212,12 @@ pub fn use_drafts(state: SurveyState, store: Store) -> Drafts {
         store: StoredValue::new_local(store),
         key: StoredValue::new(key.clone()),
         notices: RwSignal::new(Vec::new()),
-        saved_at: RwSignal::new(None),
+        saved_at: StoredValue::new(None),
         pending: StoredValue::new(None),
         on_saved: StoredValue::new(None),
         mirror: StoredValue::new_local(None),
         queued: StoredValue::new(None),
-        mirror_state: RwSignal::new(if persistent { MirrorState::Opening } else { MirrorState::Unavailable }),
+        mirror_state: StoredValue::new(if persistent { MirrorState::Opening } else { MirrorState::Unavailable }),
     };
     if !persistent {
         drafts.notify(Notice::NotPersistent);
@@ -226,18 +229,19 @@ pub fn use_drafts(state: SurveyState, store: Store) -> Drafts {
 
     // Debounced save on every change of answers or page (not on the first
     // run, which is the restore itself).
-    Effect::new(move |first: Option<()>| {
+    run_effect(move |first| {
         state.answers.track();
         state.page.track();
         state.lang.track();
         if first.is_none() {
-            return;
+            return 0;
         }
         if let Some(h) = drafts.pending.try_update_value(Option::take).flatten() {
             h.clear();
         }
         let handle = set_timeout_with_handle(move || drafts.save_now(state), SAVE_DELAY).ok();
         drafts.pending.set_value(handle);
+        0
     });
 
     // Save at once when the student switches away or closes the page: a
@@ -247,40 +251,41 @@ pub fn use_drafts(state: SurveyState, store: Store) -> Drafts {
             drafts.save_now(state);
         }
     };
-    let on_hide = window_event_listener(leptos::ev::visibilitychange, move |_| {
+    let on_hide = window_event_listener("visibilitychange", move |_| {
         if document().visibility_state() == web_sys::VisibilityState::Hidden {
             flush();
         }
     });
-    let on_pagehide = window_event_listener(leptos::ev::pagehide, move |_| flush());
+    let on_pagehide = window_event_listener("pagehide", move |_| flush());
 
     // Another tab wrote this draft: take its answers when they are newer.
-    let on_storage = window_event_listener(leptos::ev::storage, move |ev: web_sys::StorageEvent| {
+    let on_storage = window_event_listener("storage", move |ev| {
+        let ev: web_sys::StorageEvent = ev.unchecked_into();
         if ev.key().as_deref() != Some(drafts.key.get_value().as_str()) {
             return;
         }
         let Some(d) = ev.new_value().and_then(|v| Draft::from_json(&v).ok()) else { return };
-        if drafts.saved_at.get_untracked().is_some_and(|mine| mine >= d.saved_at) {
+        if drafts.saved_at.get_value().is_some_and(|mine| mine >= d.saved_at) {
             return;
         }
         if d.answers != state.answers.get_untracked() {
             let m = state.questionnaire.with_value(|q| restore_answers(&d, q));
             state.answers.set(m.answers);
-            drafts.saved_at.set(Some(d.saved_at));
+            drafts.saved_at.set_value(Some(d.saved_at));
             drafts.notify(Notice::ChangedElsewhere);
         }
     });
 
     // Ask the browser to keep our storage once the student has started.
-    Effect::new(move |asked: Option<bool>| {
-        if asked == Some(true) {
-            return true;
+    run_effect(move |asked| {
+        if asked == Some(1) {
+            return 1;
         }
         let started = state.answers.with(|a| !a.is_empty());
         if started {
             browser::request_persistent_storage();
         }
-        started
+        usize::from(started)
     });
 
     on_cleanup(move || {
@@ -328,7 +333,7 @@ fn apply(state: SurveyState, drafts: Drafts, draft: Draft) {
     }
     state.answers.set(m.answers);
     state.page.set(draft.page.min(state.check_page()));
-    drafts.saved_at.set(Some(draft.saved_at));
+    drafts.saved_at.set_value(Some(draft.saved_at));
     drafts.notify(Notice::Restored { when: draft.saved_at });
 }
 
@@ -338,8 +343,8 @@ fn apply(state: SurveyState, drafts: Drafts, draft: Draft) {
 /// Anything unreadable there is ignored: localStorage's draft stands.
 fn restore_from_mirror(state: SurveyState, drafts: Drafts, qid: String, key: String) {
     let restored = state.answers.get_untracked();
-    let restored_at = drafts.saved_at.get_untracked();
-    leptos::task::spawn_local(async move {
+    let restored_at = drafts.saved_at.get_value();
+    spawn_local(async move {
         let mirror = Mirror::open().await;
         let stored = match &mirror {
             Some(m) => m.get(&key).await,
@@ -349,7 +354,7 @@ fn restore_from_mirror(state: SurveyState, drafts: Drafts, qid: String, key: Str
             return; // the survey is gone (unmounted) meanwhile
         }
         let Some(mirror) = mirror else {
-            drafts.mirror_state.set(MirrorState::Unavailable);
+            drafts.mirror_state.set_value(MirrorState::Unavailable);
             return;
         };
         drafts.mirror.set_value(Some(mirror));
@@ -373,6 +378,6 @@ fn restore_from_mirror(state: SurveyState, drafts: Drafts, qid: String, key: Str
                 }
             }
         }
-        drafts.mirror_state.set(MirrorState::Ready);
+        drafts.mirror_state.set_value(MirrorState::Ready);
     });
 }

@@ -6,8 +6,8 @@
 use crate::dom::{el, frag, El};
 use crate::i18n::{content, tr, trf};
 use crate::messages::{flag, message};
+use crate::prelude::*;
 use crate::state::SurveyState;
-use leptos::prelude::*;
 use std::rc::Rc;
 use std::sync::Arc;
 use survey_core::anon::Detector;
@@ -25,17 +25,17 @@ pub fn t(text: &Text) -> String {
 type GetChoice = Rc<dyn Fn() -> Option<String>>;
 type SetChoice = Rc<dyn Fn(String)>;
 
-/// A question, rendered for its kind. Reads and writes the [`SurveyState`]
-/// from context; text fields flag identifiers with the `Detector` in context,
-/// if any.
+/// A question, rendered for its kind. Reads and writes `state`; text fields
+/// flag identifiers with `detector`, if any. (Passed in, not taken from
+/// Leptos context: context is a type-keyed hash map, about 2 KB of wasm for
+/// these two values.)
 ///
 /// # Usage
 /// ```ignore
-/// provide_context(SurveyState::new(questionnaire));
-/// dom::mount(&parent, move || vec![field(&question)]);
+/// let state = SurveyState::new(questionnaire);
+/// dom::mount(&parent, move || field(state, &question, None));
 /// ```
-pub fn field(question: &Question) -> El {
-    let state = expect_context::<SurveyState>();
+pub fn field(state: SurveyState, question: &Question, detector: Option<StoredValue<Detector>>) -> El {
     let q = question.clone();
     let id: Arc<str> = q.id.as_str().into();
     let error = {
@@ -134,7 +134,6 @@ pub fn field(question: &Question) -> El {
             };
             // Identifiers flagged while typing (the check page repeats them);
             // a polite live region, so a screen reader hears a new one.
-            let detector = use_context::<StoredValue<Detector>>();
             let flags = move || {
                 let text = answer_text();
                 let found = detector.map(|d| d.with_value(|d| d.find(&text))).unwrap_or_default();

@@ -18,6 +18,7 @@ pub mod load;
 pub mod messages;
 pub mod notice;
 pub mod outbox;
+pub mod prelude;
 pub mod pwa;
 pub mod state;
 pub mod storage;

@@ -3,7 +3,7 @@
 
 use crate::dom::{el, El};
 use crate::i18n::tr;
-use leptos::prelude::*;
+use crate::prelude::*;
 use survey_core::i18n::Msg;
 
 /// A button (or a link, with `link`) under a notice.

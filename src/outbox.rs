@@ -10,8 +10,8 @@
 //! browser eviction, a cleanup tool): the first is dropped, the second is
 //! written back from memory and still sent.
 
+use crate::prelude::*;
 use crate::storage::{Store, StoreError};
-use leptos::prelude::*;
 use std::collections::BTreeMap;
 use std::time::Duration;
 use survey_core::config::RequestMode;
@@ -108,8 +108,10 @@ pub struct Outbox {
     pub not_persistent: RwSignal<bool>,
     sending: StoredValue<bool>,
     asked_persist: StoredValue<bool>,
-    /// Called with the submission id when one is delivered.
-    on_synced: StoredValue<Option<Callback<String>>>,
+    /// Called when one is delivered. Not given the id: the embedding page is
+    /// told only that something synced (and a `Callback<()>` is the type the
+    /// app's other callbacks already link).
+    on_synced: StoredValue<Option<Callback<()>>>,
 }
 
 impl Outbox {
@@ -131,7 +133,7 @@ impl Outbox {
         ob
     }
 
-    pub fn on_synced(&self, cb: Callback<String>) {
+    pub fn on_synced(&self, cb: Callback<()>) {
         self.on_synced.set_value(Some(cb));
     }
 
@@ -242,7 +244,7 @@ impl Outbox {
             this.sending.set_value(false);
         };
         if !with_web_lock("cohort-survey-outbox", job) && lease(&self.store) {
-            leptos::task::spawn_local(async move {
+            spawn_local(async move {
                 job().await;
                 release(&this.store);
             });
@@ -268,9 +270,9 @@ impl Outbox {
             Outcome::Delivered => {
                 let id = item.submission.submission_id.clone();
                 self.remove_delivered(&id);
-                self.sent.update(|s| s.push(id.clone()));
+                self.sent.update(|s| s.push(id));
                 if let Some(cb) = self.on_synced.get_value() {
-                    cb.run(id);
+                    cb.run(());
                 }
             }
             Outcome::Retry { after_ms } => {
@@ -300,7 +302,7 @@ impl Outbox {
         }
         // Asking again is harmless: the browser answers with its decision.
         let Some(promise) = web_sys::window().and_then(|w| w.navigator().storage().persist().ok()) else { return };
-        leptos::task::spawn_local(async move {
+        spawn_local(async move {
             if JsFuture::from(promise).await.ok().and_then(|v| v.as_bool()) == Some(false) {
                 let _ = this.store.with_value(|s| s.set(TOLD_NOT_PERSISTENT, "1"));
                 this.not_persistent.set(true);
@@ -425,8 +427,8 @@ fn release(store: &StoredValue<Store, LocalStorage>) {
 pub fn use_outbox(store: Store) -> Outbox {
     let outbox = Outbox::load(store);
     outbox.flush(false);
-    let online = window_event_listener(leptos::ev::online, move |_| outbox.flush(true));
-    let visible = window_event_listener(leptos::ev::visibilitychange, move |_| {
+    let online = window_event_listener("online", move |_| outbox.flush(true));
+    let visible = window_event_listener("visibilitychange", move |_| {
         if document().visibility_state() == web_sys::VisibilityState::Visible {
             outbox.flush(false);
         }

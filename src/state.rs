@@ -1,6 +1,6 @@
 //! The survey's reactive state: signals at the top, shared through context.
 
-use leptos::prelude::*;
+use crate::prelude::*;
 use survey_core::validate::{validate_question, validate_section};
 use survey_core::{Answer, Answers, FieldError, Question, Questionnaire, ValidationError};
 
@@ -111,9 +111,13 @@ impl SurveyState {
             Some(v) if !v.is_empty() => {
                 a.insert(id.to_owned(), v);
             }
-            _ => {
-                a.remove(id);
+            // Rebuilt without it rather than `remove`d: a page's answers are
+            // few, and removing from a BTreeMap links its rebalancing code
+            // (about 3 KB of wasm) for this one call.
+            _ if a.contains_key(id) => {
+                *a = survey_core::answers::map_of(std::mem::take(a).into_iter().filter(|(k, _)| k != id));
             }
+            _ => {}
         });
         if self.touched.with_untracked(|t| t.iter().any(|x| x == id)) {
             self.check(id);

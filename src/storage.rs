@@ -5,7 +5,6 @@
 //! storage), and we must tell quota errors from the rest.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 
@@ -31,7 +30,36 @@ pub enum StoreError {
 #[derive(Clone)]
 pub struct Store {
     local: Option<web_sys::Storage>,
-    memory: Rc<RefCell<BTreeMap<String, String>>>,
+    memory: Rc<RefCell<Memory>>,
+}
+
+/// The in-memory fallback: pairs sorted by key, each key once. A Vec rather
+/// than a BTreeMap: removing from a `BTreeMap<String, String>` links about
+/// 3 KB of rebalancing code into the wasm app for this one rarely used store.
+#[derive(Default)]
+struct Memory(Vec<(String, String)>);
+
+impl Memory {
+    fn find(&self, key: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|(k, _)| k.as_str().cmp(key))
+    }
+
+    fn get(&self, key: &str) -> Option<String> {
+        self.find(key).ok().map(|i| self.0[i].1.clone())
+    }
+
+    fn insert(&mut self, key: &str, value: &str) {
+        match self.find(key) {
+            Ok(i) => self.0[i].1 = value.to_owned(),
+            Err(i) => self.0.insert(i, (key.to_owned(), value.to_owned())),
+        }
+    }
+
+    fn remove(&mut self, key: &str) {
+        if let Ok(i) = self.find(key) {
+            self.0.remove(i);
+        }
+    }
 }
 
 impl Store {
@@ -58,7 +86,7 @@ impl Store {
     pub fn get(&self, key: &str) -> Option<String> {
         match &self.local {
             Some(s) => s.get_item(key).ok().flatten(),
-            None => self.memory.borrow().get(key).cloned(),
+            None => self.memory.borrow().get(key),
         }
     }
 
@@ -66,7 +94,7 @@ impl Store {
         match &self.local {
             Some(s) => s.set_item(key, value).map_err(classify),
             None => {
-                self.memory.borrow_mut().insert(key.to_owned(), value.to_owned());
+                self.memory.borrow_mut().insert(key, value);
                 Ok(())
             }
         }
@@ -87,7 +115,7 @@ impl Store {
     pub fn keys(&self, prefix: &str) -> Vec<String> {
         match &self.local {
             Some(s) => (0..s.length().unwrap_or(0)).filter_map(|i| s.key(i).ok().flatten()).filter(|k| k.starts_with(prefix)).collect(),
-            None => self.memory.borrow().keys().filter(|k| k.starts_with(prefix)).cloned().collect(),
+            None => self.memory.borrow().0.iter().map(|(k, _)| k).filter(|k| k.starts_with(prefix)).cloned().collect(),
         }
     }
 }

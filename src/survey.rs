@@ -6,8 +6,8 @@ use crate::fields::{field, t};
 use crate::i18n::{tr, trf};
 use crate::messages::{flag, message};
 use crate::notice::notice;
+use crate::prelude::*;
 use crate::state::SurveyState;
-use leptos::prelude::*;
 use survey_core::anon::Detector;
 use survey_core::i18n::Msg;
 use survey_core::num::fmt_num;
@@ -63,17 +63,15 @@ fn button(class: &str, label: &str, f: impl Fn() + 'static) -> El {
 /// dom::mount(&main, move || survey(state, Callback::new(|_| send()), detector));
 /// ```
 pub fn survey(state: SurveyState, on_submit: Callback<()>, detector: Option<StoredValue<Detector>>) -> El {
-    provide_context(state);
-    let detector = detector.unwrap_or_else(|| StoredValue::new(Detector::default()));
     // Text fields flag identifiers as the student types.
-    provide_context(detector);
+    let detector = detector.unwrap_or_else(|| StoredValue::new(Detector::default()));
     let focus_summary = || focus_later("error-summary");
     // Which sections skip logic shows: changes only when an answer flips a
     // condition, not on every key.
     let shown = Memo::new(move |_| state.shown_sections());
     // On a page change, move focus to the new heading so screen readers
     // announce it, and scroll to the top (syncing with the DOM, hence an effect).
-    Effect::new(move |prev: Option<usize>| {
+    run_effect(move |prev| {
         let page = state.page.get();
         if prev.is_some_and(|p| p != page) {
             request_animation_frame(move || {
@@ -90,12 +88,13 @@ pub fn survey(state: SurveyState, on_submit: Callback<()>, detector: Option<Stor
     // page shows errors (GOV.UK), so a screen reader user hears it first.
     let title = state.questionnaire.with_value(|q| t(&q.title));
     let heading = title.clone();
-    Effect::new(move |_| {
+    run_effect(move |_| {
         let page = state.page.get();
         let name =
             if page >= state.check_page() { tr(Msg::CheckAnswers) } else { state.questionnaire.with_value(|q| t(&q.sections[page].title)) };
         let errors = !state.summary.with(Vec::is_empty) || state.page_has_errors(page);
         browser::set_title(&format!("{}{name} - {title}", if errors { tr(Msg::ErrorPrefix) } else { String::new() }));
+        0
     });
 
     let on_next = move || {
@@ -148,7 +147,7 @@ pub fn survey(state: SurveyState, on_submit: Callback<()>, detector: Option<Stor
         for q in section.questions {
             let id = q.id.clone();
             let shown = Memo::new(move |_| state.is_shown(&id));
-            form = form.show(move || shown.get(), move || field(&q));
+            form = form.show(move || shown.get(), move || field(state, &q, Some(detector)));
         }
         let mut v = Vec::new();
         if let Some(intro) = intro {

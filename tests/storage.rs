@@ -196,7 +196,7 @@ async fn start(owner: &Owner) -> (SurveyState, Drafts) {
         let s = state();
         (s, use_drafts(s, Store::open()))
     });
-    until("the mirror was compared", || drafts.mirror_state.get_untracked() != MirrorState::Opening).await;
+    until("the mirror was compared", || drafts.mirror_state.get_value() != MirrorState::Opening).await;
     (s, drafts)
 }
 
@@ -218,7 +218,7 @@ async fn every_save_also_reaches_indexeddb_and_clear_leaves_an_empty_newer_copy(
     reset_mirror().await;
     let owner = Owner::new();
     let (s, drafts) = start(&owner).await;
-    assert_eq!(drafts.mirror_state.get_untracked(), MirrorState::Ready);
+    assert_eq!(drafts.mirror_state.get_value(), MirrorState::Ready);
     owner.with(|| {
         s.set_answer("sessions", Some(Answer::Number(4.0)));
         drafts.save_now(s);
@@ -291,7 +291,7 @@ async fn junk_in_indexeddb_never_stops_start_up_and_localstorage_stands() {
         put_raw(&value).await;
         let owner = Owner::new();
         let (s, drafts) = start(&owner).await;
-        assert_eq!(drafts.mirror_state.get_untracked(), MirrorState::Ready);
+        assert_eq!(drafts.mirror_state.get_value(), MirrorState::Ready);
         assert_eq!(s.answer("sessions"), Some(Answer::Number(3.0)), "{value:?}");
     }
 
@@ -303,7 +303,7 @@ async fn junk_in_indexeddb_never_stops_start_up_and_localstorage_stands() {
     succeeded(&idb().open_with_u32(MIRROR_DB, 1).unwrap()).await.unchecked_into::<web_sys::IdbDatabase>().close();
     let owner = Owner::new();
     let (s, drafts) = start(&owner).await;
-    assert_eq!(drafts.mirror_state.get_untracked(), MirrorState::Unavailable);
+    assert_eq!(drafts.mirror_state.get_value(), MirrorState::Unavailable);
     assert_eq!(s.answer("sessions"), Some(Answer::Number(4.0)));
     owner.with(|| {
         s.set_answer("sessions", Some(Answer::Number(5.0)));

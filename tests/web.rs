@@ -26,10 +26,7 @@ fn mount_question(id: &'static str) -> (web_sys::HtmlElement, SurveyState) {
     let question = q.question(id).unwrap().clone();
     let state = SurveyState::new(q);
     let el = container();
-    let owner = dom::mount(&el, move || {
-        provide_context(state);
-        field(&question)
-    });
+    let owner = dom::mount(&el, move || field(state, &question, None));
     std::mem::forget(owner);
     (el, state)
 }

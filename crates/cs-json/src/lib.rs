@@ -434,6 +434,11 @@ fn write_str(out: &mut String, s: &str) {
 /// `Result` with a shape error: the message already names the place.
 pub type Shape<T> = Result<T, JsonError>;
 
+/// `at[i]`: the path of a list's item.
+fn item_path(at: &str, i: usize) -> String {
+    format!("{at}[{i}]")
+}
+
 /// A shape error at `at`.
 pub fn shape_err(at: &str, what: impl std::fmt::Display) -> JsonError {
     JsonError::Shape(if at.is_empty() { what.to_string() } else { format!("{at}: {what}") })
@@ -495,8 +500,20 @@ impl Json {
 
     /// Each item of a list, read by `item` with its path (`at[2]`).
     pub fn list<T>(&self, at: &str, item: impl Fn(&Json, &str) -> Shape<T>) -> Shape<Vec<T>> {
+        // A plain loop over a non-generic part: this is instantiated for every
+        // kind of list, and `collect()` into a `Result` was a large iterator
+        // adapter in each (in the wasm app).
+        let items = self.items(at)?;
+        let mut out = Vec::with_capacity(items.len());
+        for (i, v) in items.iter().enumerate() {
+            out.push(item(v, &item_path(at, i))?);
+        }
+        Ok(out)
+    }
+
+    fn items(&self, at: &str) -> Shape<&[Json]> {
         match self {
-            Json::Arr(items) => items.iter().enumerate().map(|(i, v)| item(v, &format!("{at}[{i}]"))).collect(),
+            Json::Arr(items) => Ok(items),
             v => Err(v.expected(at, "a list")),
         }
     }
@@ -516,13 +533,16 @@ impl Json {
     pub fn string_map(&self, at: &str) -> Shape<Vec<(String, String)>> {
         match self {
             // The path is only built for an error: this runs for every answer.
-            Json::Obj(pairs) => pairs
-                .iter()
-                .map(|(k, v)| match v {
-                    Json::Str(s) => Ok((k.clone(), s.clone())),
-                    v => Err(v.expected(&format!("{at}.{k}"), "a string")),
-                })
-                .collect(),
+            Json::Obj(pairs) => {
+                let mut out = Vec::with_capacity(pairs.len());
+                for (k, v) in pairs {
+                    match v {
+                        Json::Str(s) => out.push((k.clone(), s.clone())),
+                        v => return Err(v.expected(&format!("{at}.{k}"), "a string")),
+                    }
+                }
+                Ok(out)
+            }
             v => Err(v.expected(at, "an object of strings")),
         }
     }

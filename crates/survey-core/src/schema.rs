@@ -663,15 +663,16 @@ impl Checker {
         Ok(Section { id: raw.id, title: raw.title, intro: raw.intro, show_if, questions })
     }
 
-    fn question(&mut self, raw: RawQuestion) -> Result<Question, SchemaError> {
+    fn question(&mut self, mut raw: RawQuestion) -> Result<Question, SchemaError> {
         let at = format!("question \"{}\"", raw.id);
         self.id(&at, &raw.id)?;
         if raw.text.is_blank() {
             return Err(SchemaError::Empty { at, field: "text" });
         }
         // Checked before this question joins `seen`, so it cannot depend on itself.
-        let show_if = match raw.show_if {
-            Some(ref c) => Some(self.condition(&at, clone_raw(c))?),
+        // Taken out of `raw`: nothing below reads it.
+        let show_if = match raw.show_if.take() {
+            Some(c) => Some(self.condition(&at, c)?),
             None => None,
         };
         let kind = kind(&raw)?;
@@ -722,7 +723,11 @@ impl Checker {
             if list.is_empty() {
                 return Err(bad("has an empty all/any list"));
             }
-            let list = list.into_iter().map(|c| self.condition(at, c)).collect::<Result<Vec<_>, _>>()?;
+            let mut checked = Vec::with_capacity(list.len());
+            for c in list {
+                checked.push(self.condition(at, c)?);
+            }
+            let list = checked;
             return Ok(if all { Condition::All(list) } else { Condition::Any(list) });
         }
         let Some(question) = raw.question else {
@@ -820,27 +825,6 @@ fn insert_new<T: PartialEq>(list: &mut Vec<T>, x: T) -> bool {
 /// The id inside `question "x"` / `section "x"`.
 fn at_id(at: &str) -> &str {
     at.split('"').nth(1).unwrap_or("")
-}
-
-/// `RawCondition` is consumed by `condition`; questions keep ownership of the
-/// rest of their fields, so take a copy of just the condition.
-fn clone_raw(c: &RawCondition) -> RawCondition {
-    RawCondition {
-        all: c.all.as_ref().map(|l| l.iter().map(clone_raw).collect()),
-        any: c.any.as_ref().map(|l| l.iter().map(clone_raw).collect()),
-        not: c.not.as_ref().map(|n| Box::new(clone_raw(n))),
-        question: c.question.clone(),
-        statement: c.statement.clone(),
-        equals: c.equals.clone(),
-        not_equals: c.not_equals.clone(),
-        one_of: c.one_of.clone(),
-        lt: c.lt,
-        lte: c.lte,
-        gt: c.gt,
-        gte: c.gte,
-        includes: c.includes.clone(),
-        answered: c.answered,
-    }
 }
 
 fn options(at: &str, field: &'static str, kind: &'static str, list: &Option<Vec<Opt>>) -> Result<Vec<Opt>, SchemaError> {
