@@ -176,6 +176,21 @@ pub fn set_title(title: &str) {
 }
 
 /// Focuses the element with `id` (a heading or dialog with tabindex=-1).
+/// What has focus now; `None` for the page itself (nothing, or `<body>`).
+pub fn focused() -> Option<web_sys::Element> {
+    let doc = web_sys::window()?.document()?;
+    let active = doc.active_element()?;
+    let body: Option<web_sys::Element> = doc.body().map(Into::into);
+    (Some(&active) != body.as_ref()).then_some(active)
+}
+
+/// True when focus went to another control on the page since `before` was
+/// taken: a student on a slow phone who pressed Tab before the frame that
+/// was to move focus keeps their place.
+pub fn focus_moved_since(before: &Option<web_sys::Element>) -> bool {
+    focused().is_some_and(|now| now.is_connected() && Some(&now) != before.as_ref())
+}
+
 pub fn focus_id(id: &str) {
     let el = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id));
     if let Some(el) = el.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {

@@ -252,7 +252,13 @@ pub fn mount(parent: &Element, f: impl Fn() -> El + 'static) -> Owner {
     owner
 }
 
-/// Focus the element with `id` (a heading or a field) after the next paint.
+/// Focus the element with `id` (a heading or a field) after the next paint,
+/// unless the student has moved focus meanwhile.
 pub fn focus_later(id: &'static str) {
-    request_animation_frame(move || crate::browser::focus_id(id));
+    let before = crate::browser::focused();
+    request_animation_frame(move || {
+        if !crate::browser::focus_moved_since(&before) {
+            crate::browser::focus_id(id)
+        }
+    });
 }

@@ -74,7 +74,11 @@ pub fn survey(state: SurveyState, on_submit: Callback<()>, detector: Option<Stor
     run_effect(move |prev| {
         let page = state.page.get();
         if prev.is_some_and(|p| p != page) {
+            let before = browser::focused();
             request_animation_frame(move || {
+                if browser::focus_moved_since(&before) {
+                    return;
+                }
                 browser::scroll_to_top();
                 match state.focus_after_render.try_update_value(Option::take).flatten() {
                     Some(target) => browser::focus_first_control(&target),

@@ -152,6 +152,35 @@ test('the whole questionnaire can be completed and sent by keyboard alone', asyn
   expect(row.recommend).toBe(8);
 });
 
+// On a slow phone the frame that moves focus to the new page's heading can
+// come after the student has already pressed Tab: they keep their place.
+test('a student who tabs on before the new page\'s focus frame keeps their place', async ({ survey, page }) => {
+  // A slow phone: every animation frame comes 1.5 s late (long enough for
+  // the Tabs below to land first).
+  await page.addInitScript(() => {
+    const raf = window.requestAnimationFrame.bind(window);
+    window.requestAnimationFrame = (cb) => { setTimeout(() => raf(cb), 1500); return 0; };
+  });
+  await survey.open();
+  await tabTo(page, f => f.type === 'radio' && f.name === 'group', 'the group question');
+  await chooseByArrows(page, 'Wednesday lunchtime');
+  await tabTo(page, f => f.id === 'sessions-input', 'sessions');
+  await page.keyboard.type('5');
+  await pressNext(page);
+  await expect(survey.headingElement()).toContainText('Section 2 of 6');
+  // Before the late frame: Tab into the new page.
+  await tabTo(page, f => f.type === 'radio' && f.name === 'overall', 'overall');
+  const mine = await focused(page);
+  await page.waitForTimeout(1800); // past the late frame (a fixed wait: the point is that nothing happens)
+  expect(await focused(page)).toEqual(mine);
+  // With no Tab, the late frame still moves focus to the heading.
+  await chooseByArrows(page, 'Positive');
+  await tabTo(page, f => f.type === 'radio' && f.name === 'recommend', 'recommend');
+  await chooseByArrows(page, '8');
+  await pressNext(page);
+  await expect(survey.headingElement()).toBeFocused();
+});
+
 test.describe('on a phone with touch', () => {
   test.use({ hasTouch: true, isMobile: true, viewport: { width: 360, height: 740 } });
 
