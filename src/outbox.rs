@@ -12,10 +12,9 @@
 
 use crate::prelude::*;
 use crate::storage::{Store, StoreError};
-use std::collections::BTreeMap;
 use std::time::Duration;
 use survey_core::config::RequestMode;
-use survey_core::json::{self, obj, Fields, Json, Shape};
+use survey_core::json::{self, obj, Fields, Json, Shape, StrMap};
 use survey_core::retry::{Answer, Outcome, RetryPolicy};
 use survey_core::Submission;
 use wasm_bindgen::{JsCast, JsValue};
@@ -42,7 +41,7 @@ pub struct Item {
     pub endpoint: String,
     /// How to send to `endpoint` (config.json's mode for it when submitted).
     pub request: RequestMode,
-    pub headers: BTreeMap<String, String>,
+    pub headers: StrMap,
     pub attempts: u32,
     /// Not before this time (ms since epoch); stays on the device.
     pub next_at: f64,
@@ -60,7 +59,7 @@ impl Item {
             endpoint: f.req_with("endpoint", Json::str)?,
             // Items stored before modes existed were all JSON.
             request: f.opt_with("request", RequestMode::from_json)?.unwrap_or_default(),
-            headers: survey_core::answers::map_of(f.opt_with("headers", Json::string_map)?.unwrap_or_default()),
+            headers: f.opt_with("headers", Json::string_map)?.unwrap_or_default(),
             attempts: f.req_with("attempts", Json::u32)?,
             next_at: f.req_with("next_at", Json::f64)?,
             attention: f.opt_with("attention", |v, at| match v {

@@ -32,7 +32,10 @@
 //! one wins differs between parsers), found in linear time; numbers outside
 //! the range of `f64` are refused.
 
+mod map;
 pub mod num;
+
+pub use map::StrMap;
 
 use std::fmt::Write as _;
 use thiserror::Error;
@@ -99,7 +102,7 @@ fn first_duplicate(pairs: &[(String, Json)], key_at: &[usize]) -> Option<usize> 
 
 /// Heapsort: O(n log n) always, in place, and a few hundred bytes of wasm,
 /// where `sort_unstable_by` linked about 6 KB (2 KB brotli) into the app.
-fn heap_sort<T: Copy>(v: &mut [T], less: impl Fn(&T, &T) -> bool) {
+fn heap_sort<T>(v: &mut [T], less: impl Fn(&T, &T) -> bool) {
     let sift = |v: &mut [T], mut root: usize, end: usize| loop {
         let mut child = 2 * root + 1;
         if child >= end {
@@ -529,8 +532,8 @@ impl Json {
         }
     }
 
-    /// An object of strings, as (key, value) pairs in document order.
-    pub fn string_map(&self, at: &str) -> Shape<Vec<(String, String)>> {
+    /// An object of strings, sorted by key.
+    pub fn string_map(&self, at: &str) -> Shape<StrMap> {
         match self {
             // The path is only built for an error: this runs for every answer.
             Json::Obj(pairs) => {
@@ -541,7 +544,7 @@ impl Json {
                         v => return Err(v.expected(&format!("{at}.{k}"), "a string")),
                     }
                 }
-                Ok(out)
+                Ok(StrMap::from(out))
             }
             v => Err(v.expected(at, "an object of strings")),
         }

@@ -1,9 +1,8 @@
 //! The run-time configuration a school edits: `public/config.json`.
 
 use crate::anon::{CustomPattern, Detector};
-use crate::json::{self, Fields, Json, Shape};
+use crate::json::{self, Fields, Json, Shape, StrMap};
 use crate::period::Granularity;
-use std::collections::BTreeMap;
 use thiserror::Error;
 
 /// `public/config.json`. Unknown fields are refused so a typo is caught.
@@ -22,7 +21,7 @@ pub struct Config {
     /// The school's own identifier shapes and words to catch in free text.
     pub anonymise: Anonymise,
     /// Extra request headers, e.g. a form key the school's endpoint expects.
-    pub headers: BTreeMap<String, String>,
+    pub headers: StrMap,
     /// Parent page origins allowed to embed the app and receive its events.
     pub embed_origins: Vec<String>,
     /// The request mode of every endpoint that is not sent the default way
@@ -144,7 +143,7 @@ impl Config {
             requests,
             period: f.opt_with("period", Granularity::from_json)?.unwrap_or_default(),
             anonymise: f.opt_with("anonymise", Anonymise::read)?.unwrap_or_default(),
-            headers: crate::answers::map_of(f.opt_with("headers", Json::string_map)?.unwrap_or_default()),
+            headers: f.opt_with("headers", Json::string_map)?.unwrap_or_default(),
             embed_origins: f.opt_with("embed_origins", Json::strings)?.unwrap_or_default(),
             record_language: f.opt_with("record_language", Json::bool)?.unwrap_or(false),
         };

@@ -132,7 +132,7 @@ fn carry(question: &Question, answer: &Answer) -> Option<Answer> {
         let fits = |st: &str, v: &str| {
             statements.iter().any(|s| s.id == st) && (scale.iter().any(|o| o.value == v) || (*prefer_not_to_say && v == PREFER_NOT_TO_SAY))
         };
-        let kept = crate::answers::map_of(grid.iter().filter(|(st, v)| fits(st, v)).map(|(st, v)| (st.clone(), v.clone())));
+        let kept: crate::json::StrMap = grid.iter().filter(|(st, v)| fits(st, v)).map(|(st, v)| (st.clone(), v.clone())).collect();
         return (!kept.is_empty()).then_some(Answer::Grid(kept));
     }
     match validate_question(question, Some(answer)) {
