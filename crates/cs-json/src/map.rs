@@ -62,6 +62,11 @@ impl StrMap {
         }
     }
 
+    /// Takes `key` out, returning its value, if it was there.
+    pub fn remove(&mut self, key: &str) -> Option<String> {
+        self.find(key).ok().map(|i| self.0.remove(i).1)
+    }
+
     /// The entries in key order.
     pub fn iter(&self) -> Iter<'_> {
         Iter(self.0.iter())

@@ -1,6 +1,6 @@
 //! `StrMap` (a sorted `Vec` standing in for `BTreeMap<String, String>` to keep
 //! the wasm app small) against `BTreeMap` itself: the same entries in the same
-//! order after any mix of building, inserting and reading; and building one
+//! order after any mix of building, inserting, removing and reading; and building one
 //! from many unsorted keys stays O(n log n).
 
 use cs_json::StrMap;
@@ -30,12 +30,21 @@ fn same(ours: &StrMap, theirs: &BTreeMap<String, String>) {
 
 proptest! {
     #[test]
-    fn behaves_as_a_btree_map(built in pairs(), inserted in pairs(), probes in prop::collection::vec(key(), 0..8)) {
+    fn behaves_as_a_btree_map(
+        built in pairs(),
+        inserted in pairs(),
+        removed in prop::collection::vec(key(), 0..8),
+        probes in prop::collection::vec(key(), 0..8),
+    ) {
         let mut ours: StrMap = built.iter().cloned().collect();
         let mut theirs: BTreeMap<String, String> = built.into_iter().collect();
         same(&ours, &theirs);
         for (k, v) in inserted {
             prop_assert_eq!(ours.insert(k.clone(), v.clone()), theirs.insert(k, v));
+            same(&ours, &theirs);
+        }
+        for k in &removed {
+            prop_assert_eq!(ours.remove(k), theirs.remove(k));
             same(&ours, &theirs);
         }
         for k in probes {
