@@ -54,19 +54,24 @@ impl Item {
     pub fn from_json(text: &str) -> Shape<Item> {
         let v = json::parse(text)?;
         let mut f = Fields::new(&v, "")?;
-        Ok(Item {
-            submission: f.req_with("submission", Submission::read)?,
-            endpoint: f.req_with("endpoint", Json::str)?,
+        // The first field read returns at once; the others keep a failure
+        // for `done` (no Default for a submission).
+        let submission = f.req_with("submission", Submission::read)?;
+        let item = Item {
+            submission,
+            endpoint: f.take("endpoint", Json::str),
             // Items stored before modes existed were all JSON.
-            request: f.opt_with("request", RequestMode::from_json)?.unwrap_or_default(),
-            headers: f.opt_with("headers", Json::string_map)?.unwrap_or_default(),
-            attempts: f.req_with("attempts", Json::u32)?,
-            next_at: f.req_with("next_at", Json::f64)?,
-            attention: f.opt_with("attention", |v, at| match v {
+            request: f.take_opt("request", RequestMode::from_json).unwrap_or_default(),
+            headers: f.take_opt("headers", Json::string_map).unwrap_or_default(),
+            attempts: f.take("attempts", Json::u32),
+            next_at: f.take("next_at", Json::f64),
+            attention: f.take_opt("attention", |v, at| match v {
                 Json::Arr(pair) if pair.len() == 2 => Ok((pair[0].u32(at)? as u16, pair[1].str(at)?)),
                 v => Err(json::shape_err(at, format_args!("expected [status, reason], found {}", v.kind()))),
-            })?,
-        })
+            }),
+        };
+        f.done()?;
+        Ok(item)
     }
 
     /// The item as stored.

@@ -566,12 +566,15 @@ pub struct Fields<'a> {
     at: String,
     pairs: &'a [(String, Json)],
     used: Vec<bool>,
+    /// The first failure of [`Fields::take`] or [`Fields::take_opt`], which
+    /// [`Fields::end`] returns.
+    failed: Option<JsonError>,
 }
 
 impl<'a> Fields<'a> {
     pub fn new(v: &'a Json, at: &str) -> Shape<Self> {
         match v {
-            Json::Obj(pairs) => Ok(Fields { at: at.to_owned(), pairs, used: vec![false; pairs.len()] }),
+            Json::Obj(pairs) => Ok(Fields { at: at.to_owned(), pairs, used: vec![false; pairs.len()], failed: None }),
             v => Err(v.expected(at, "an object")),
         }
     }
@@ -609,8 +612,42 @@ impl<'a> Fields<'a> {
         self.req(key).and_then(|v| read(v, &path))
     }
 
-    /// Refuses fields that were never read.
+    /// As [`Fields::req_with`], but a failure is kept for [`Fields::end`]
+    /// (the first one wins, so the error is the one `?` would have given)
+    /// and reads as the default. A reader of many fields then has no early
+    /// return, each of which dropped what was read so far: in the wasm app
+    /// that drop code was a large part of the readers.
+    pub fn take<T: Default>(&mut self, key: &str, read: impl Fn(&Json, &str) -> Shape<T>) -> T {
+        let r = self.req_with(key, read);
+        self.keep(r).unwrap_or_default()
+    }
+
+    /// As [`Fields::opt_with`], with a failure kept as in [`Fields::take`].
+    pub fn take_opt<T>(&mut self, key: &str, read: impl Fn(&Json, &str) -> Shape<T>) -> Option<T> {
+        let r = self.opt_with(key, read);
+        self.keep(r).flatten()
+    }
+
+    fn keep<T>(&mut self, r: Shape<T>) -> Option<T> {
+        r.map_err(|e| {
+            self.failed.get_or_insert(e);
+        })
+        .ok()
+    }
+
+    /// The first failure kept by [`Fields::take`] or [`Fields::take_opt`],
+    /// if any; fields never read are left alone (a stored draft tolerates
+    /// fields a later version adds).
+    pub fn done(self) -> Shape<()> {
+        self.failed.map_or(Ok(()), Err)
+    }
+
+    /// The first failure kept by [`Fields::take`] or [`Fields::take_opt`],
+    /// else refuses fields that were never read.
     pub fn end(self) -> Shape<()> {
+        if let Some(e) = self.failed {
+            return Err(e);
+        }
         match self.pairs.iter().zip(&self.used).find(|(_, used)| !**used) {
             Some(((k, _), _)) => Err(shape_err(&self.at, format_args!("unknown field \"{k}\""))),
             None => Ok(()),
@@ -733,5 +770,26 @@ mod tests {
         assert_eq!(f.req("x").unwrap_err().to_string(), "q: missing field \"x\"");
         assert!(f.end().is_ok());
         assert_eq!(Fields::new(&Json::Null, "q").err().unwrap().to_string(), "q: expected an object, found null");
+    }
+
+    #[test]
+    fn take_keeps_the_first_failure_for_end() {
+        let v = parse(r#"{"n":-1,"s":3,"ok":"x","extra":1}"#).unwrap();
+        fn read(v: &Json) -> ((String, u32, Option<String>, String), Fields<'_>) {
+            let mut f = Fields::new(v, "q").unwrap();
+            let got = (f.take("ok", Json::str), f.take("n", Json::u32), f.take_opt("s", Json::str), f.take("x", Json::str));
+            (got, f)
+        }
+        let ((ok, n, s, x), f) = read(&v);
+        assert_eq!((ok.as_str(), n, s, x.as_str()), ("x", 0, None, ""), "failures read as the default");
+        // The first failure in reading order, as `?` after each field gave,
+        // before the unknown field.
+        assert_eq!(f.end().unwrap_err().to_string(), "q.n: expected a whole number of 0 or more, found a number");
+        assert_eq!(read(&v).1.done().unwrap_err().to_string(), "q.n: expected a whole number of 0 or more, found a number");
+        let v = parse(r#"{"ok":"x","n":1,"s":"y","extra":1}"#).unwrap();
+        assert_eq!(read(&v).1.end().unwrap_err().to_string(), "q: missing field \"x\"");
+        let v = parse(r#"{"ok":"x","n":1,"x":"z","extra":1}"#).unwrap();
+        assert_eq!(read(&v).1.end().unwrap_err().to_string(), "q: unknown field \"extra\"");
+        assert!(read(&v).1.done().is_ok(), "done leaves unknown fields alone");
     }
 }

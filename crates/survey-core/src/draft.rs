@@ -51,14 +51,16 @@ impl Draft {
         // must survive an app update in either direction.
         let read = |v: &Json| -> Result<Draft, JsonError> {
             let mut f = Fields::new(v, "")?;
-            Ok(Draft {
-                questionnaire_id: f.req_with("questionnaire_id", Json::str)?,
-                questionnaire_version: f.req_with("questionnaire_version", Json::str)?,
-                answers: f.req_with("answers", answers_from_json)?,
-                page: f.req_with("page", Json::u32)? as usize,
-                saved_at: f.req_with("saved_at", Json::f64)?,
-                lang: f.opt_with("lang", Json::str)?,
-            })
+            let d = Draft {
+                questionnaire_id: f.take("questionnaire_id", Json::str),
+                questionnaire_version: f.take("questionnaire_version", Json::str),
+                answers: f.take("answers", answers_from_json),
+                page: f.take("page", Json::u32) as usize,
+                saved_at: f.take("saved_at", Json::f64),
+                lang: f.take_opt("lang", Json::str),
+            };
+            f.done()?;
+            Ok(d)
         };
         read(&v).map_err(|e| DraftError::Shape(e.to_string()))
     }

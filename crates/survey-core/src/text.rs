@@ -2,6 +2,7 @@
 
 use crate::json::{shape_err, Json, Shape, StrMap};
 
+/// Blank (`Plain("")`) by default.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Text {
     Plain(String),
@@ -32,6 +33,12 @@ impl Text {
             Text::Plain(s) => s.trim().is_empty(),
             Text::Localised(m) => m.values().all(|s| s.trim().is_empty()),
         }
+    }
+}
+
+impl Default for Text {
+    fn default() -> Self {
+        Text::Plain(String::new())
     }
 }
 
