@@ -597,7 +597,11 @@ impl<'a> Fields<'a> {
 
     /// The field, which must be present.
     pub fn req(&mut self, key: &str) -> Shape<&'a Json> {
-        self.opt(key).ok_or_else(|| shape_err(&self.at, format_args!("missing field \"{key}\"")))
+        self.opt(key).ok_or_else(|| self.missing(key))
+    }
+
+    fn missing(&self, key: &str) -> JsonError {
+        shape_err(&self.at, format_args!("missing field \"{key}\""))
     }
 
     /// A field read with `read` (given the value and its path), if present.
@@ -618,14 +622,28 @@ impl<'a> Fields<'a> {
     /// return, each of which dropped what was read so far: in the wasm app
     /// that drop code was a large part of the readers.
     pub fn take<T: Default>(&mut self, key: &str, read: impl Fn(&Json, &str) -> Shape<T>) -> T {
-        let r = self.req_with(key, read);
-        self.keep(r).unwrap_or_default()
+        self.found(key, true).and_then(|(v, path)| self.keep(read(v, &path))).unwrap_or_default()
     }
 
     /// As [`Fields::opt_with`], with a failure kept as in [`Fields::take`].
     pub fn take_opt<T>(&mut self, key: &str, read: impl Fn(&Json, &str) -> Shape<T>) -> Option<T> {
-        let r = self.opt_with(key, read);
-        self.keep(r).flatten()
+        self.found(key, false).and_then(|(v, path)| self.keep(read(v, &path)))
+    }
+
+    /// The field and its path if present and not `null`; a missing
+    /// `required` one is kept as a failure. Not generic, so the generic
+    /// readers above stay small.
+    fn found(&mut self, key: &str, required: bool) -> Option<(&'a Json, String)> {
+        match self.opt(key) {
+            Some(v) => Some((v, self.path(key))),
+            None => {
+                if required {
+                    let e = self.missing(key);
+                    self.failed.get_or_insert(e);
+                }
+                None
+            }
+        }
     }
 
     fn keep<T>(&mut self, r: Shape<T>) -> Option<T> {
