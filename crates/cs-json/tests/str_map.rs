@@ -22,7 +22,11 @@ fn same(ours: &StrMap, theirs: &BTreeMap<String, String>) {
     assert_eq!(ours.iter().collect::<Vec<_>>(), theirs.iter().collect::<Vec<_>>());
     assert_eq!(ours.keys().collect::<Vec<_>>(), theirs.keys().collect::<Vec<_>>());
     assert_eq!(ours.values().collect::<Vec<_>>(), theirs.values().collect::<Vec<_>>());
-    assert_eq!((&ours).into_iter().count(), theirs.len());
+    let mut looped = Vec::new();
+    for (k, v) in ours {
+        looped.push((k, v));
+    }
+    assert_eq!(looped, theirs.iter().collect::<Vec<_>>(), "for over &StrMap");
     assert_eq!(ours.len(), theirs.len());
     assert_eq!(ours.is_empty(), theirs.is_empty());
     assert_eq!(format!("{ours:?}"), format!("{theirs:?}"));
