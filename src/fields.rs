@@ -261,7 +261,7 @@ pub fn field(state: SurveyState, question: &Question, detector: Option<StoredVal
                     let get: GetChoice = {
                         let (id, sid) = (id.clone(), sid.clone());
                         Rc::new(move || match state.answer(&id) {
-                            Some(Answer::Grid(g)) => g.get(&*sid).cloned(),
+                            Some(Answer::Grid(g)) => g.get(&sid).cloned(),
                             _ => None,
                         })
                     };

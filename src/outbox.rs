@@ -12,10 +12,9 @@
 
 use crate::prelude::*;
 use crate::storage::{Store, StoreError};
-use std::collections::BTreeMap;
 use std::time::Duration;
 use survey_core::config::RequestMode;
-use survey_core::json::{self, obj, Fields, Json, Shape};
+use survey_core::json::{self, obj, Fields, Json, Shape, StrMap};
 use survey_core::retry::{Answer, Outcome, RetryPolicy};
 use survey_core::Submission;
 use wasm_bindgen::{JsCast, JsValue};
@@ -42,7 +41,7 @@ pub struct Item {
     pub endpoint: String,
     /// How to send to `endpoint` (config.json's mode for it when submitted).
     pub request: RequestMode,
-    pub headers: BTreeMap<String, String>,
+    pub headers: StrMap,
     pub attempts: u32,
     /// Not before this time (ms since epoch); stays on the device.
     pub next_at: f64,
@@ -55,19 +54,24 @@ impl Item {
     pub fn from_json(text: &str) -> Shape<Item> {
         let v = json::parse(text)?;
         let mut f = Fields::new(&v, "")?;
-        Ok(Item {
-            submission: f.req_with("submission", Submission::read)?,
-            endpoint: f.req_with("endpoint", Json::str)?,
+        // The first field read returns at once; the others keep a failure
+        // for `done` (no Default for a submission).
+        let submission = f.req_with("submission", Submission::read)?;
+        let item = Item {
+            submission,
+            endpoint: f.take("endpoint", Json::str),
             // Items stored before modes existed were all JSON.
-            request: f.opt_with("request", RequestMode::from_json)?.unwrap_or_default(),
-            headers: survey_core::answers::map_of(f.opt_with("headers", Json::string_map)?.unwrap_or_default()),
-            attempts: f.req_with("attempts", Json::u32)?,
-            next_at: f.req_with("next_at", Json::f64)?,
-            attention: f.opt_with("attention", |v, at| match v {
+            request: f.take_opt("request", RequestMode::from_json).unwrap_or_default(),
+            headers: f.take_opt("headers", Json::string_map).unwrap_or_default(),
+            attempts: f.take("attempts", Json::u32),
+            next_at: f.take("next_at", Json::f64),
+            attention: f.take_opt("attention", |v, at| match v {
                 Json::Arr(pair) if pair.len() == 2 => Ok((pair[0].u32(at)? as u16, pair[1].str(at)?)),
                 v => Err(json::shape_err(at, format_args!("expected [status, reason], found {}", v.kind()))),
-            })?,
-        })
+            }),
+        };
+        f.done()?;
+        Ok(item)
     }
 
     /// The item as stored.

@@ -4,15 +4,22 @@ use crate::prelude::*;
 use survey_core::validate::{validate_question, validate_section};
 use survey_core::{Answer, Answers, FieldError, Question, Questionnaire, ValidationError};
 
-/// Inline errors by question id. A short Vec rather than a BTreeMap: a page
-/// holds a handful of questions, and each BTreeMap value type adds about
-/// 5 KB of code to the wasm app.
+/// Inline errors by question id, and the error summary at the top of the
+/// page (after Next or Submit). Inline errors are a short Vec rather than a
+/// BTreeMap: a page holds a handful of questions, and each BTreeMap value
+/// type adds about 5 KB of code to the wasm app. The summary is kept here, not
+/// in a signal of its own, as each signal type is about 2.5 KB of wasm.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct Errors(Vec<(String, ValidationError)>);
+pub struct Errors(Vec<(String, ValidationError)>, pub Vec<FieldError>);
 
 impl Errors {
     pub fn get(&self, id: &str) -> Option<&ValidationError> {
         self.0.iter().find(|(k, _)| k == id).map(|(_, e)| e)
+    }
+
+    /// The error summary, in page order.
+    pub fn summary(&self) -> &[FieldError] {
+        &self.1
     }
 
     pub fn contains_key(&self, id: &str) -> bool {
@@ -45,13 +52,11 @@ pub struct SurveyState {
     pub answers: RwSignal<Answers>,
     /// Index into `questionnaire.sections`; `sections.len()` is the check page.
     pub page: RwSignal<usize>,
-    /// Inline errors currently shown, by question id.
+    /// Inline errors currently shown, by question id, and the error summary.
     pub errors: RwSignal<Errors>,
     /// Questions the student has left or changed: only these are checked as
     /// they go, so nobody is told off before they start.
     pub touched: RwSignal<Vec<String>>,
-    /// The error summary at the top of the page (after Next or Submit).
-    pub summary: RwSignal<Vec<FieldError>>,
     /// The element (id) whose first control gets focus once the next page has
     /// rendered (instead of the page heading): "Change" and error-summary links.
     pub focus_after_render: StoredValue<Option<String>>,
@@ -68,7 +73,6 @@ impl SurveyState {
             page: RwSignal::new(0),
             errors: RwSignal::new(Errors::default()),
             touched: RwSignal::new(Vec::new()),
-            summary: RwSignal::new(Vec::new()),
             focus_after_render: StoredValue::new(None),
             lang: RwSignal::new(String::new()),
         }
@@ -146,15 +150,13 @@ impl SurveyState {
         self.errors.update(|e| match result {
             Ok(()) => {
                 e.remove(id);
+                // Keep the summary in step: a fixed field leaves it.
+                e.1.retain(|f| f.question != id);
             }
             Err(err) => {
                 e.insert(id.to_owned(), err);
             }
         });
-        // Keep the summary in step: a fixed field leaves it.
-        if self.errors.with_untracked(|e| !e.contains_key(id)) {
-            self.summary.update(|s| s.retain(|f| f.question != id));
-        }
     }
 
     /// Checks a whole section; shows every error inline and in the summary.
@@ -183,13 +185,13 @@ impl SurveyState {
                 }
             }
         });
+        let ok = errs.is_empty();
         self.errors.update(|e| {
             for f in &errs {
                 e.insert(f.question.clone(), f.error.clone());
             }
+            e.1 = errs;
         });
-        let ok = errs.is_empty();
-        self.summary.set(errs);
         ok
     }
 
@@ -212,7 +214,7 @@ impl SurveyState {
     }
 
     pub fn go(&self, page: usize) {
-        self.summary.set(Vec::new());
+        self.errors.update(|e| e.1.clear());
         self.page.set(page.min(self.check_page()));
     }
 

@@ -33,34 +33,9 @@ pub struct Store {
     memory: Rc<RefCell<Memory>>,
 }
 
-/// The in-memory fallback: pairs sorted by key, each key once. A Vec rather
-/// than a BTreeMap: removing from a `BTreeMap<String, String>` links about
-/// 3 KB of rebalancing code into the wasm app for this one rarely used store.
-#[derive(Default)]
-struct Memory(Vec<(String, String)>);
-
-impl Memory {
-    fn find(&self, key: &str) -> Result<usize, usize> {
-        self.0.binary_search_by(|(k, _)| k.as_str().cmp(key))
-    }
-
-    fn get(&self, key: &str) -> Option<String> {
-        self.find(key).ok().map(|i| self.0[i].1.clone())
-    }
-
-    fn insert(&mut self, key: &str, value: &str) {
-        match self.find(key) {
-            Ok(i) => self.0[i].1 = value.to_owned(),
-            Err(i) => self.0.insert(i, (key.to_owned(), value.to_owned())),
-        }
-    }
-
-    fn remove(&mut self, key: &str) {
-        if let Ok(i) = self.find(key) {
-            self.0.remove(i);
-        }
-    }
-}
+/// The in-memory fallback: the same sorted map as localised texts (a
+/// `BTreeMap` here linked about 3 KB of rebalancing code for `remove`).
+type Memory = survey_core::StrMap;
 
 impl Store {
     /// localStorage if it can be read and written, else memory.
@@ -86,7 +61,7 @@ impl Store {
     pub fn get(&self, key: &str) -> Option<String> {
         match &self.local {
             Some(s) => s.get_item(key).ok().flatten(),
-            None => self.memory.borrow().get(key),
+            None => self.memory.borrow().get(key).cloned(),
         }
     }
 
@@ -94,7 +69,7 @@ impl Store {
         match &self.local {
             Some(s) => s.set_item(key, value).map_err(classify),
             None => {
-                self.memory.borrow_mut().insert(key, value);
+                self.memory.borrow_mut().insert(key.to_owned(), value.to_owned());
                 Ok(())
             }
         }
@@ -115,7 +90,7 @@ impl Store {
     pub fn keys(&self, prefix: &str) -> Vec<String> {
         match &self.local {
             Some(s) => (0..s.length().unwrap_or(0)).filter_map(|i| s.key(i).ok().flatten()).filter(|k| k.starts_with(prefix)).collect(),
-            None => self.memory.borrow().0.iter().map(|(k, _)| k).filter(|k| k.starts_with(prefix)).cloned().collect(),
+            None => self.memory.borrow().keys().filter(|k| k.starts_with(prefix)).cloned().collect(),
         }
     }
 }

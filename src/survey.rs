@@ -19,8 +19,8 @@ use survey_core::{Answer, Kind, Question, PREFER_NOT_TO_SAY};
 fn error_summary(state: SurveyState) -> El {
     let items = move || -> Vec<El> {
         state
-            .summary
-            .get()
+            .errors
+            .with(|e| e.summary().to_vec())
             .into_iter()
             .map(|f| {
                 let text = state.question(&f.question).map(|q| message(&q, &f.error, &crate::i18n::tag())).unwrap_or_default();
@@ -36,7 +36,7 @@ fn error_summary(state: SurveyState) -> El {
         .id("error-summary")
         .attr("tabindex", "-1")
         .attr("aria-labelledby", "error-summary-title")
-        .dyn_attr("hidden", move || state.summary.with(Vec::is_empty).then(String::new))
+        .dyn_attr("hidden", move || state.errors.with(|e| e.summary().is_empty()).then(String::new))
         .child(el("h2").class("error-summary-title").id("error-summary-title").text(&tr(Msg::ErrorSummaryTitle)))
         .child(el("ul").class("error-summary-list").region(move || frag().children(items())))
 }
@@ -96,14 +96,14 @@ pub fn survey(state: SurveyState, on_submit: Callback<()>, detector: Option<Stor
         let page = state.page.get();
         let name =
             if page >= state.check_page() { tr(Msg::CheckAnswers) } else { state.questionnaire.with_value(|q| t(&q.sections[page].title)) };
-        let errors = !state.summary.with(Vec::is_empty) || state.page_has_errors(page);
+        let errors = !state.errors.with(|e| e.summary().is_empty()) || state.page_has_errors(page);
         browser::set_title(&format!("{}{name} - {title}", if errors { tr(Msg::ErrorPrefix) } else { String::new() }));
         0
     });
 
     let on_next = move || {
         state.next();
-        if !state.summary.with_untracked(Vec::is_empty) {
+        if !state.errors.with_untracked(|e| e.summary().is_empty()) {
             focus_summary();
         }
     };

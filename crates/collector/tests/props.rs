@@ -103,7 +103,7 @@ fn answer() -> impl Strategy<Value = Answer> {
             value_text(),
             0..6
         )
-        .prop_map(Answer::Grid),
+        .prop_map(|m| Answer::Grid(m.into_iter().collect())),
     ]
 }
 

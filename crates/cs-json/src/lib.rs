@@ -32,7 +32,10 @@
 //! one wins differs between parsers), found in linear time; numbers outside
 //! the range of `f64` are refused.
 
+mod map;
 pub mod num;
+
+pub use map::StrMap;
 
 use std::fmt::Write as _;
 use thiserror::Error;
@@ -99,7 +102,7 @@ fn first_duplicate(pairs: &[(String, Json)], key_at: &[usize]) -> Option<usize> 
 
 /// Heapsort: O(n log n) always, in place, and a few hundred bytes of wasm,
 /// where `sort_unstable_by` linked about 6 KB (2 KB brotli) into the app.
-fn heap_sort<T: Copy>(v: &mut [T], less: impl Fn(&T, &T) -> bool) {
+fn heap_sort<T>(v: &mut [T], less: impl Fn(&T, &T) -> bool) {
     let sift = |v: &mut [T], mut root: usize, end: usize| loop {
         let mut child = 2 * root + 1;
         if child >= end {
@@ -529,8 +532,8 @@ impl Json {
         }
     }
 
-    /// An object of strings, as (key, value) pairs in document order.
-    pub fn string_map(&self, at: &str) -> Shape<Vec<(String, String)>> {
+    /// An object of strings, sorted by key.
+    pub fn string_map(&self, at: &str) -> Shape<StrMap> {
         match self {
             // The path is only built for an error: this runs for every answer.
             Json::Obj(pairs) => {
@@ -541,7 +544,7 @@ impl Json {
                         v => return Err(v.expected(&format!("{at}.{k}"), "a string")),
                     }
                 }
-                Ok(out)
+                Ok(StrMap::from(out))
             }
             v => Err(v.expected(at, "an object of strings")),
         }
@@ -563,12 +566,15 @@ pub struct Fields<'a> {
     at: String,
     pairs: &'a [(String, Json)],
     used: Vec<bool>,
+    /// The first failure of [`Fields::take`] or [`Fields::take_opt`], which
+    /// [`Fields::end`] returns.
+    failed: Option<JsonError>,
 }
 
 impl<'a> Fields<'a> {
     pub fn new(v: &'a Json, at: &str) -> Shape<Self> {
         match v {
-            Json::Obj(pairs) => Ok(Fields { at: at.to_owned(), pairs, used: vec![false; pairs.len()] }),
+            Json::Obj(pairs) => Ok(Fields { at: at.to_owned(), pairs, used: vec![false; pairs.len()], failed: None }),
             v => Err(v.expected(at, "an object")),
         }
     }
@@ -591,7 +597,11 @@ impl<'a> Fields<'a> {
 
     /// The field, which must be present.
     pub fn req(&mut self, key: &str) -> Shape<&'a Json> {
-        self.opt(key).ok_or_else(|| shape_err(&self.at, format_args!("missing field \"{key}\"")))
+        self.opt(key).ok_or_else(|| self.missing(key))
+    }
+
+    fn missing(&self, key: &str) -> JsonError {
+        shape_err(&self.at, format_args!("missing field \"{key}\""))
     }
 
     /// A field read with `read` (given the value and its path), if present.
@@ -606,8 +616,56 @@ impl<'a> Fields<'a> {
         self.req(key).and_then(|v| read(v, &path))
     }
 
-    /// Refuses fields that were never read.
+    /// As [`Fields::req_with`], but a failure is kept for [`Fields::end`]
+    /// (the first one wins, so the error is the one `?` would have given)
+    /// and reads as the default. A reader of many fields then has no early
+    /// return, each of which dropped what was read so far: in the wasm app
+    /// that drop code was a large part of the readers.
+    pub fn take<T: Default>(&mut self, key: &str, read: impl Fn(&Json, &str) -> Shape<T>) -> T {
+        self.found(key, true).and_then(|(v, path)| self.keep(read(v, &path))).unwrap_or_default()
+    }
+
+    /// As [`Fields::opt_with`], with a failure kept as in [`Fields::take`].
+    pub fn take_opt<T>(&mut self, key: &str, read: impl Fn(&Json, &str) -> Shape<T>) -> Option<T> {
+        self.found(key, false).and_then(|(v, path)| self.keep(read(v, &path)))
+    }
+
+    /// The field and its path if present and not `null`; a missing
+    /// `required` one is kept as a failure. Not generic, so the generic
+    /// readers above stay small.
+    fn found(&mut self, key: &str, required: bool) -> Option<(&'a Json, String)> {
+        match self.opt(key) {
+            Some(v) => Some((v, self.path(key))),
+            None => {
+                if required {
+                    let e = self.missing(key);
+                    self.failed.get_or_insert(e);
+                }
+                None
+            }
+        }
+    }
+
+    fn keep<T>(&mut self, r: Shape<T>) -> Option<T> {
+        r.map_err(|e| {
+            self.failed.get_or_insert(e);
+        })
+        .ok()
+    }
+
+    /// The first failure kept by [`Fields::take`] or [`Fields::take_opt`],
+    /// if any; fields never read are left alone (a stored draft tolerates
+    /// fields a later version adds).
+    pub fn done(self) -> Shape<()> {
+        self.failed.map_or(Ok(()), Err)
+    }
+
+    /// The first failure kept by [`Fields::take`] or [`Fields::take_opt`],
+    /// else refuses fields that were never read.
     pub fn end(self) -> Shape<()> {
+        if let Some(e) = self.failed {
+            return Err(e);
+        }
         match self.pairs.iter().zip(&self.used).find(|(_, used)| !**used) {
             Some(((k, _), _)) => Err(shape_err(&self.at, format_args!("unknown field \"{k}\""))),
             None => Ok(()),
@@ -730,5 +788,26 @@ mod tests {
         assert_eq!(f.req("x").unwrap_err().to_string(), "q: missing field \"x\"");
         assert!(f.end().is_ok());
         assert_eq!(Fields::new(&Json::Null, "q").err().unwrap().to_string(), "q: expected an object, found null");
+    }
+
+    #[test]
+    fn take_keeps_the_first_failure_for_end() {
+        let v = parse(r#"{"n":-1,"s":3,"ok":"x","extra":1}"#).unwrap();
+        fn read(v: &Json) -> ((String, u32, Option<String>, String), Fields<'_>) {
+            let mut f = Fields::new(v, "q").unwrap();
+            let got = (f.take("ok", Json::str), f.take("n", Json::u32), f.take_opt("s", Json::str), f.take("x", Json::str));
+            (got, f)
+        }
+        let ((ok, n, s, x), f) = read(&v);
+        assert_eq!((ok.as_str(), n, s, x.as_str()), ("x", 0, None, ""), "failures read as the default");
+        // The first failure in reading order, as `?` after each field gave,
+        // before the unknown field.
+        assert_eq!(f.end().unwrap_err().to_string(), "q.n: expected a whole number of 0 or more, found a number");
+        assert_eq!(read(&v).1.done().unwrap_err().to_string(), "q.n: expected a whole number of 0 or more, found a number");
+        let v = parse(r#"{"ok":"x","n":1,"s":"y","extra":1}"#).unwrap();
+        assert_eq!(read(&v).1.end().unwrap_err().to_string(), "q: missing field \"x\"");
+        let v = parse(r#"{"ok":"x","n":1,"x":"z","extra":1}"#).unwrap();
+        assert_eq!(read(&v).1.end().unwrap_err().to_string(), "q: unknown field \"extra\"");
+        assert!(read(&v).1.done().is_ok(), "done leaves unknown fields alone");
     }
 }

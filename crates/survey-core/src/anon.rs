@@ -99,7 +99,7 @@ impl CustomPattern {
     /// Reads `{"label": "...", "shape": "..."}`.
     pub fn from_json(v: &Json, at: &str) -> Shape<CustomPattern> {
         let mut f = Fields::new(v, at)?;
-        let p = CustomPattern { label: f.req_with("label", Json::str)?, shape: f.req_with("shape", Json::str)? };
+        let p = CustomPattern { label: f.take("label", Json::str), shape: f.take("shape", Json::str) };
         f.end()?;
         Ok(p)
     }

@@ -1,6 +1,6 @@
 //! Answers as the student gives them, keyed by question id.
 
-use crate::json::{shape_err, Json, Shape};
+use crate::json::{shape_err, Json, Shape, StrMap};
 use std::collections::BTreeMap;
 
 /// All answers of one response, keyed by question id. Ordered, so a draft and
@@ -24,7 +24,7 @@ pub enum Answer {
     Number(f64),
     Bool(bool),
     Many(Vec<String>),
-    Grid(BTreeMap<String, String>),
+    Grid(StrMap),
 }
 
 impl Answer {
@@ -75,7 +75,7 @@ impl Answer {
             Json::Num(n) => Answer::Number(*n),
             Json::Bool(b) => Answer::Bool(*b),
             Json::Arr(_) => Answer::Many(v.strings(at)?),
-            Json::Obj(_) => Answer::Grid(map_of(v.string_map(at)?)),
+            Json::Obj(_) => Answer::Grid(v.string_map(at)?),
             Json::Null => {
                 return Err(shape_err(at, "expected a string, number, true/false, list of strings or object of strings, found null"))
             }

@@ -1,9 +1,8 @@
 //! The run-time configuration a school edits: `public/config.json`.
 
 use crate::anon::{CustomPattern, Detector};
-use crate::json::{self, Fields, Json, Shape};
+use crate::json::{self, Fields, Json, Shape, StrMap};
 use crate::period::Granularity;
-use std::collections::BTreeMap;
 use thiserror::Error;
 
 /// `public/config.json`. Unknown fields are refused so a typo is caught.
@@ -22,7 +21,7 @@ pub struct Config {
     /// The school's own identifier shapes and words to catch in free text.
     pub anonymise: Anonymise,
     /// Extra request headers, e.g. a form key the school's endpoint expects.
-    pub headers: BTreeMap<String, String>,
+    pub headers: StrMap,
     /// Parent page origins allowed to embed the app and receive its events.
     pub embed_origins: Vec<String>,
     /// The request mode of every endpoint that is not sent the default way
@@ -76,7 +75,7 @@ fn allowed_endpoint(v: &Json, at: &str) -> Shape<(String, RequestMode)> {
         return Ok((url.clone(), RequestMode::Json));
     }
     let mut f = Fields::new(v, at)?;
-    let entry = (f.req_with("url", Json::str)?, f.opt_with("request", RequestMode::from_json)?.unwrap_or_default());
+    let entry = (f.take("url", Json::str), f.take_opt("request", RequestMode::from_json).unwrap_or_default());
     f.end()?;
     Ok(entry)
 }
@@ -94,8 +93,8 @@ impl Anonymise {
     fn read(v: &Json, at: &str) -> Shape<Anonymise> {
         let mut f = Fields::new(v, at)?;
         let a = Anonymise {
-            patterns: f.opt_with("patterns", |v, at| v.list(at, CustomPattern::from_json))?.unwrap_or_default(),
-            words: f.opt_with("words", Json::strings)?.unwrap_or_default(),
+            patterns: f.take_opt("patterns", |v, at| v.list(at, CustomPattern::from_json)).unwrap_or_default(),
+            words: f.take_opt("words", Json::strings).unwrap_or_default(),
         };
         f.end()?;
         Ok(a)
@@ -130,25 +129,25 @@ pub enum ConfigError {
 impl Config {
     fn read(v: &Json) -> Shape<Config> {
         let mut f = Fields::new(v, "")?;
-        let endpoint = f.req_with("endpoint", Json::str)?;
-        let request = f.opt_with("request", RequestMode::from_json)?.unwrap_or_default();
-        let allowed = f.opt_with("allowed_endpoints", |v, at| v.list(at, allowed_endpoint))?.unwrap_or_default();
+        let endpoint = f.take("endpoint", Json::str);
+        let request = f.take_opt("request", RequestMode::from_json).unwrap_or_default();
+        let allowed = f.take_opt("allowed_endpoints", |v, at| v.list(at, allowed_endpoint)).unwrap_or_default();
         let requests = std::iter::once((endpoint.clone(), request))
             .chain(allowed.iter().cloned())
             .filter(|(_, mode)| *mode != RequestMode::Json)
             .collect();
         let c = Config {
-            questionnaire: f.req_with("questionnaire", Json::str)?,
+            questionnaire: f.take("questionnaire", Json::str),
             endpoint,
             allowed_endpoints: allowed.into_iter().map(|(url, _)| url).collect(),
             requests,
-            period: f.opt_with("period", Granularity::from_json)?.unwrap_or_default(),
-            anonymise: f.opt_with("anonymise", Anonymise::read)?.unwrap_or_default(),
-            headers: crate::answers::map_of(f.opt_with("headers", Json::string_map)?.unwrap_or_default()),
-            embed_origins: f.opt_with("embed_origins", Json::strings)?.unwrap_or_default(),
-            record_language: f.opt_with("record_language", Json::bool)?.unwrap_or(false),
+            period: f.take_opt("period", Granularity::from_json).unwrap_or_default(),
+            anonymise: f.take_opt("anonymise", Anonymise::read).unwrap_or_default(),
+            headers: f.take_opt("headers", Json::string_map).unwrap_or_default(),
+            embed_origins: f.take_opt("embed_origins", Json::strings).unwrap_or_default(),
+            record_language: f.take_opt("record_language", Json::bool).unwrap_or(false),
         };
-        f.opt_with("$comment", Json::str)?;
+        f.take_opt("$comment", Json::str);
         f.end()?;
         Ok(c)
     }

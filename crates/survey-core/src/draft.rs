@@ -51,14 +51,16 @@ impl Draft {
         // must survive an app update in either direction.
         let read = |v: &Json| -> Result<Draft, JsonError> {
             let mut f = Fields::new(v, "")?;
-            Ok(Draft {
-                questionnaire_id: f.req_with("questionnaire_id", Json::str)?,
-                questionnaire_version: f.req_with("questionnaire_version", Json::str)?,
-                answers: f.req_with("answers", answers_from_json)?,
-                page: f.req_with("page", Json::u32)? as usize,
-                saved_at: f.req_with("saved_at", Json::f64)?,
-                lang: f.opt_with("lang", Json::str)?,
-            })
+            let d = Draft {
+                questionnaire_id: f.take("questionnaire_id", Json::str),
+                questionnaire_version: f.take("questionnaire_version", Json::str),
+                answers: f.take("answers", answers_from_json),
+                page: f.take("page", Json::u32) as usize,
+                saved_at: f.take("saved_at", Json::f64),
+                lang: f.take_opt("lang", Json::str),
+            };
+            f.done()?;
+            Ok(d)
         };
         read(&v).map_err(|e| DraftError::Shape(e.to_string()))
     }
@@ -132,7 +134,7 @@ fn carry(question: &Question, answer: &Answer) -> Option<Answer> {
         let fits = |st: &str, v: &str| {
             statements.iter().any(|s| s.id == st) && (scale.iter().any(|o| o.value == v) || (*prefer_not_to_say && v == PREFER_NOT_TO_SAY))
         };
-        let kept = crate::answers::map_of(grid.iter().filter(|(st, v)| fits(st, v)).map(|(st, v)| (st.clone(), v.clone())));
+        let kept: crate::json::StrMap = grid.iter().filter(|(st, v)| fits(st, v)).map(|(st, v)| (st.clone(), v.clone())).collect();
         return (!kept.is_empty()).then_some(Answer::Grid(kept));
     }
     match validate_question(question, Some(answer)) {

@@ -34,6 +34,7 @@ pub use cs_json::num;
 
 pub use answers::{Answer, Answers};
 pub use config::{Config, ConfigError};
+pub use cs_json::StrMap;
 pub use draft::{Draft, DraftError, Migration};
 pub use schema::{Condition, Kind, Opt, Question, QuestionType, Questionnaire, SchemaError, Section, Statement, PREFER_NOT_TO_SAY};
 pub use submission::Submission;

@@ -348,7 +348,7 @@ struct RawCondition {
 
 fn opt(v: &Json, at: &str) -> Shape<Opt> {
     let mut f = Fields::new(v, at)?;
-    let o = Opt { value: f.req_with("value", Json::str)?, label: f.req_with("label", Text::from_json)? };
+    let o = Opt { value: f.take("value", Json::str), label: f.take("label", Text::from_json) };
     f.end()?;
     Ok(o)
 }
@@ -356,9 +356,9 @@ fn opt(v: &Json, at: &str) -> Shape<Opt> {
 fn statement(v: &Json, at: &str) -> Shape<Statement> {
     let mut f = Fields::new(v, at)?;
     let s = Statement {
-        id: f.req_with("id", Json::str)?,
-        text: f.req_with("text", Text::from_json)?,
-        reverse: f.opt_with("reverse", Json::bool)?.unwrap_or(false),
+        id: f.take("id", Json::str),
+        text: f.take("text", Text::from_json),
+        reverse: f.take_opt("reverse", Json::bool).unwrap_or(false),
     };
     f.end()?;
     Ok(s)
@@ -366,7 +366,7 @@ fn statement(v: &Json, at: &str) -> Shape<Statement> {
 
 fn error_texts(v: &Json, at: &str) -> Shape<ErrorTexts> {
     let mut f = Fields::new(v, at)?;
-    let e = ErrorTexts { required: f.opt_with("required", Text::from_json)?, invalid: f.opt_with("invalid", Text::from_json)? };
+    let e = ErrorTexts { required: f.take_opt("required", Text::from_json), invalid: f.take_opt("invalid", Text::from_json) };
     f.end()?;
     Ok(e)
 }
@@ -374,20 +374,20 @@ fn error_texts(v: &Json, at: &str) -> Shape<ErrorTexts> {
 fn raw_condition(v: &Json, at: &str) -> Shape<RawCondition> {
     let mut f = Fields::new(v, at)?;
     let c = RawCondition {
-        all: f.opt_with("all", |v, at| v.list(at, raw_condition))?,
-        any: f.opt_with("any", |v, at| v.list(at, raw_condition))?,
-        not: f.opt_with("not", raw_condition)?.map(Box::new),
-        question: f.opt_with("question", Json::str)?,
-        statement: f.opt_with("statement", Json::str)?,
-        equals: f.opt_with("equals", Answer::from_json)?,
-        not_equals: f.opt_with("not_equals", Answer::from_json)?,
-        one_of: f.opt_with("one_of", Json::strings)?,
-        lt: f.opt_with("lt", Json::f64)?,
-        lte: f.opt_with("lte", Json::f64)?,
-        gt: f.opt_with("gt", Json::f64)?,
-        gte: f.opt_with("gte", Json::f64)?,
-        includes: f.opt_with("includes", Json::str)?,
-        answered: f.opt_with("answered", Json::bool)?,
+        all: f.take_opt("all", |v, at| v.list(at, raw_condition)),
+        any: f.take_opt("any", |v, at| v.list(at, raw_condition)),
+        not: f.take_opt("not", raw_condition).map(Box::new),
+        question: f.take_opt("question", Json::str),
+        statement: f.take_opt("statement", Json::str),
+        equals: f.take_opt("equals", Answer::from_json),
+        not_equals: f.take_opt("not_equals", Answer::from_json),
+        one_of: f.take_opt("one_of", Json::strings),
+        lt: f.take_opt("lt", Json::f64),
+        lte: f.take_opt("lte", Json::f64),
+        gt: f.take_opt("gt", Json::f64),
+        gte: f.take_opt("gte", Json::f64),
+        includes: f.take_opt("includes", Json::str),
+        answered: f.take_opt("answered", Json::bool),
     };
     f.end()?;
     Ok(c)
@@ -397,26 +397,26 @@ fn raw_question(v: &Json, at: &str) -> Shape<RawQuestion> {
     let mut f = Fields::new(v, at)?;
     let opts = |v: &Json, at: &str| v.list(at, opt);
     let q = RawQuestion {
-        id: f.req_with("id", Json::str)?,
-        kind: f.req_with("type", Json::str)?,
-        text: f.req_with("text", Text::from_json)?,
-        hint: f.opt_with("hint", Text::from_json)?,
-        required: f.opt_with("required", Json::bool)?,
-        show_if: f.opt_with("show_if", raw_condition)?,
-        options: f.opt_with("options", opts)?,
-        scale: f.opt_with("scale", opts)?,
-        statements: f.opt_with("statements", |v, at| v.list(at, statement))?,
-        prefer_not_to_say: f.opt_with("prefer_not_to_say", Json::bool)?,
-        min: f.opt_with("min", Json::f64)?,
-        max: f.opt_with("max", Json::f64)?,
-        step: f.opt_with("step", Json::f64)?,
-        min_label: f.opt_with("min_label", Text::from_json)?,
-        max_label: f.opt_with("max_label", Text::from_json)?,
-        min_length: f.opt_with("min_length", Json::u32)?,
-        max_length: f.opt_with("max_length", Json::u32)?,
-        min_selections: f.opt_with("min_selections", Json::u32)?,
-        max_selections: f.opt_with("max_selections", Json::u32)?,
-        errors: f.opt_with("errors", error_texts)?.unwrap_or_default(),
+        id: f.take("id", Json::str),
+        kind: f.take("type", Json::str),
+        text: f.take("text", Text::from_json),
+        hint: f.take_opt("hint", Text::from_json),
+        required: f.take_opt("required", Json::bool),
+        show_if: f.take_opt("show_if", raw_condition),
+        options: f.take_opt("options", opts),
+        scale: f.take_opt("scale", opts),
+        statements: f.take_opt("statements", |v, at| v.list(at, statement)),
+        prefer_not_to_say: f.take_opt("prefer_not_to_say", Json::bool),
+        min: f.take_opt("min", Json::f64),
+        max: f.take_opt("max", Json::f64),
+        step: f.take_opt("step", Json::f64),
+        min_label: f.take_opt("min_label", Text::from_json),
+        max_label: f.take_opt("max_label", Text::from_json),
+        min_length: f.take_opt("min_length", Json::u32),
+        max_length: f.take_opt("max_length", Json::u32),
+        min_selections: f.take_opt("min_selections", Json::u32),
+        max_selections: f.take_opt("max_selections", Json::u32),
+        errors: f.take_opt("errors", error_texts).unwrap_or_default(),
     };
     f.end()?;
     Ok(q)
@@ -425,11 +425,11 @@ fn raw_question(v: &Json, at: &str) -> Shape<RawQuestion> {
 fn raw_section(v: &Json, at: &str) -> Shape<RawSection> {
     let mut f = Fields::new(v, at)?;
     let s = RawSection {
-        id: f.req_with("id", Json::str)?,
-        title: f.req_with("title", Text::from_json)?,
-        intro: f.opt_with("intro", Text::from_json)?,
-        show_if: f.opt_with("show_if", raw_condition)?,
-        questions: f.req_with("questions", |v, at| v.list(at, raw_question))?,
+        id: f.take("id", Json::str),
+        title: f.take("title", Text::from_json),
+        intro: f.take_opt("intro", Text::from_json),
+        show_if: f.take_opt("show_if", raw_condition),
+        questions: f.take("questions", |v, at| v.list(at, raw_question)),
     };
     f.end()?;
     Ok(s)
@@ -438,16 +438,16 @@ fn raw_section(v: &Json, at: &str) -> Shape<RawSection> {
 fn raw_questionnaire(v: &Json) -> Shape<RawQuestionnaire> {
     let mut f = Fields::new(v, "")?;
     let q = RawQuestionnaire {
-        id: f.req_with("id", Json::str)?,
-        version: f.req_with("version", Json::str)?,
-        title: f.req_with("title", Text::from_json)?,
-        intro: f.opt_with("intro", Text::from_json)?,
-        sections: f.req_with("sections", |v, at| v.list(at, raw_section))?,
-        languages: f.opt_with("languages", Json::strings)?,
-        default_language: f.opt_with("default_language", Json::str)?,
+        id: f.take("id", Json::str),
+        version: f.take("version", Json::str),
+        title: f.take("title", Text::from_json),
+        intro: f.take_opt("intro", Text::from_json),
+        sections: f.take("sections", |v, at| v.list(at, raw_section)),
+        languages: f.take_opt("languages", Json::strings),
+        default_language: f.take_opt("default_language", Json::str),
     };
     // Free-form notes for authors; ignored.
-    f.opt_with("$comment", Json::str)?;
+    f.take_opt("$comment", Json::str);
     f.end()?;
     Ok(q)
 }

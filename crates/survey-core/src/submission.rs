@@ -46,14 +46,14 @@ impl Submission {
     pub fn read(v: &Json, at: &str) -> Result<Submission, JsonError> {
         let mut f = Fields::new(v, at)?;
         let s = Submission {
-            format: f.req_with("format", Json::u32)?,
-            submission_id: f.req_with("submission_id", Json::str)?,
-            questionnaire_id: f.req_with("questionnaire_id", Json::str)?,
-            questionnaire_version: f.req_with("questionnaire_version", Json::str)?,
-            period: f.req_with("period", Json::str)?,
-            app_version: f.req_with("app_version", Json::str)?,
-            answers: f.req_with("answers", answers_from_json)?,
-            language: f.opt_with("language", Json::str)?,
+            format: f.take("format", Json::u32),
+            submission_id: f.take("submission_id", Json::str),
+            questionnaire_id: f.take("questionnaire_id", Json::str),
+            questionnaire_version: f.take("questionnaire_version", Json::str),
+            period: f.take("period", Json::str),
+            app_version: f.take("app_version", Json::str),
+            answers: f.take("answers", answers_from_json),
+            language: f.take_opt("language", Json::str),
         };
         f.end()?;
         Ok(s)

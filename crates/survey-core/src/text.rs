@@ -1,12 +1,12 @@
 //! Display text that is either one plain string or a map language -> string.
 
-use crate::json::{shape_err, Json, Shape};
-use std::collections::BTreeMap;
+use crate::json::{shape_err, Json, Shape, StrMap};
 
+/// Blank (`Plain("")`) by default.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Text {
     Plain(String),
-    Localised(BTreeMap<String, String>),
+    Localised(StrMap),
 }
 
 impl Text {
@@ -14,7 +14,7 @@ impl Text {
     pub fn from_json(v: &Json, at: &str) -> Shape<Text> {
         match v {
             Json::Str(s) => Ok(Text::Plain(s.clone())),
-            Json::Obj(_) => Ok(Text::Localised(crate::answers::map_of(v.string_map(at)?))),
+            Json::Obj(_) => Ok(Text::Localised(v.string_map(at)?)),
             v => Err(shape_err(at, format_args!("expected a string or an object of strings, found {}", v.kind()))),
         }
     }
@@ -33,6 +33,12 @@ impl Text {
             Text::Plain(s) => s.trim().is_empty(),
             Text::Localised(m) => m.values().all(|s| s.trim().is_empty()),
         }
+    }
+}
+
+impl Default for Text {
+    fn default() -> Self {
+        Text::Plain(String::new())
     }
 }
 
