@@ -410,7 +410,7 @@ const BUDGET: u64 = 81_920;
 /// What `cargo xtask test` enforces: the budget once the app is within it;
 /// until then a ratchet at the measured size (rounded up), lowered as cuts
 /// land, so the size can only go down.
-const SIZE_LIMIT: u64 = 132_000;
+const SIZE_LIMIT: u64 = 130_000;
 
 /// Serves dist/ with the release receiver and fetches what a first visit
 /// fetches, as a browser asks for it (`Accept-Encoding: br, gzip`): the
