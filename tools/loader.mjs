@@ -38,7 +38,7 @@ export function deferStart(staging) {
 await new Promise((go) => {
   if (document.visibilityState === 'hidden') return go();
   setTimeout(go, 3000);
-  if (!PerformanceObserver.supportedEntryTypes?.includes('paint')) return requestAnimationFrame(() => setTimeout(go));
+  if (!self.PerformanceObserver?.supportedEntryTypes?.includes('paint')) return requestAnimationFrame(() => setTimeout(go));
   new PerformanceObserver((list, seen) => {
     if (list.getEntriesByName('first-contentful-paint').length) { seen.disconnect(); go(); }
   }).observe({ type: 'paint', buffered: true });

@@ -92,6 +92,13 @@ test('the app is fetched after the first screen has painted, JS and wasm in para
   expect(await page.locator('link[rel="preload"], link[rel="modulepreload"]').count()).toBe(0);
 });
 
+test('the app also starts in a browser without Paint Timing', async ({ page }) => {
+  await page.addInitScript(() => { delete (window as any).PerformanceObserver; });
+  await page.goto('./');
+  await expect(page.locator('h2.page-title')).toBeVisible();
+  await expect(page.locator('#boot')).toHaveCount(0);
+});
+
 // The service worker's precache on a first visit takes the hashed files the
 // page has just downloaded from the HTTP cache: the app crosses the network
 // once, not twice (it did, with `cache: 'reload'`: about 150 KB more).
