@@ -33,7 +33,11 @@ pub fn app() -> El {
     // far less wasm than a resource.
     let loaded = RwSignal::new(None::<Result<Loaded, LoadError>>);
     spawn_local(async move {
-        loaded.set(Some(load(browser::query_param("questionnaire"), browser::query_param("endpoint")).await));
+        let result = load(browser::query_param("questionnaire"), browser::query_param("endpoint")).await;
+        // Reading and checking the questionnaire, then building the first
+        // page: two tasks, not one long one.
+        next_task().await;
+        loaded.set(Some(result));
     });
     // index.html's first screen (#boot) stays until the first page is built,
     // and goes in the same frame as that page comes: no blank, nothing moves.

@@ -47,6 +47,16 @@ pub fn spawn_local(task: impl Future<Output = ()> + 'static) {
     any_spawner::Executor::spawn_local(task);
 }
 
+/// Resolves in a later task (`setTimeout(0)`): long work split there lets
+/// the browser paint and take input in between (Total Blocking Time counts
+/// each task's excess over 50 ms).
+pub async fn next_task() {
+    let wait = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = window().set_timeout_with_callback(&resolve);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(wait).await;
+}
+
 /// Runs `f` once before the next repaint.
 pub fn request_animation_frame(f: impl FnOnce() + 'static) {
     let _ = window().request_animation_frame(once(Box::new(f)).unchecked_ref());
