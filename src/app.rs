@@ -134,7 +134,7 @@ fn loaded_view(loaded: Loaded) -> El {
                 submitted.set(id);
                 tell_parent("submitted");
                 // Focus the confirmation's heading, so it is what is announced.
-                request_animation_frame(|| browser::focus_id("confirmation-title"));
+                crate::dom::focus_later("confirmation-title");
                 outbox.flush(true);
             }
             Err(_) => failed.set(true),
@@ -440,18 +440,18 @@ fn start_again(drafts: Drafts, state: SurveyState) -> El {
     // heading after deleting, back to "Start again" on Cancel.
     let ask = move |_| {
         asking.set(true);
-        request_animation_frame(|| browser::focus_id("start-again-dialog"));
+        crate::dom::focus_later("start-again-dialog");
     };
     let confirm = move |_| {
         drafts.clear();
         state.reset();
         drafts.notices.set(Vec::new());
         asking.set(false);
-        request_animation_frame(|| browser::focus_id("page-title"));
+        crate::dom::focus_later("page-title");
     };
     let cancel = move |_| {
         asking.set(false);
-        request_animation_frame(|| browser::focus_id("start-again-button"));
+        crate::dom::focus_later("start-again-button");
     };
     let button = |class: &str, label: &str| el("button").attr("type", "button").class(class).text(label);
     el("div").class("start-again").region(move || {

@@ -252,13 +252,21 @@ pub fn mount(parent: &Element, f: impl Fn() -> El + 'static) -> Owner {
     owner
 }
 
-/// Focus the element with `id` (a heading or a field) after the next paint,
-/// unless the student has moved focus meanwhile.
-pub fn focus_later(id: &'static str) {
+/// Runs `move_focus` in the next animation frame (once the new nodes are
+/// there), unless the student has moved focus meanwhile: on a slow phone a
+/// Tab pressed before that frame keeps its place. Every focus move the app
+/// makes after a change of view goes through here.
+pub fn focus_next_frame(move_focus: impl FnOnce() + 'static) {
     let before = crate::browser::focused();
     request_animation_frame(move || {
         if !crate::browser::focus_moved_since(&before) {
-            crate::browser::focus_id(id)
+            move_focus()
         }
     });
+}
+
+/// Focus the element with `id` (a heading, a dialog or a field) in the next
+/// frame, as [`focus_next_frame`].
+pub fn focus_later(id: &'static str) {
+    focus_next_frame(move || crate::browser::focus_id(id));
 }

@@ -225,7 +225,7 @@ impl SurveyState {
         let Some(section) = self.section_of(id) else { return };
         let target = self.target_of(id);
         if self.page.get_untracked() == section {
-            request_animation_frame(move || crate::browser::focus_first_control(&target));
+            crate::dom::focus_next_frame(move || crate::browser::focus_first_control(&target));
         } else {
             self.focus_after_render.set_value(Some(target));
             self.go(section);

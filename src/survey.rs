@@ -1,7 +1,7 @@
 //! The page flow: one section per page, Back / Next, then "Check your answers".
 
 use crate::browser;
-use crate::dom::{el, focus_later, frag, El};
+use crate::dom::{el, focus_later, focus_next_frame, frag, El};
 use crate::fields::{field, t};
 use crate::i18n::{tr, trf};
 use crate::messages::{flag, message};
@@ -74,11 +74,7 @@ pub fn survey(state: SurveyState, on_submit: Callback<()>, detector: Option<Stor
     run_effect(move |prev| {
         let page = state.page.get();
         if prev.is_some_and(|p| p != page) {
-            let before = browser::focused();
-            request_animation_frame(move || {
-                if browser::focus_moved_since(&before) {
-                    return;
-                }
+            focus_next_frame(move || {
                 browser::scroll_to_top();
                 match state.focus_after_render.try_update_value(Option::take).flatten() {
                     Some(target) => browser::focus_first_control(&target),

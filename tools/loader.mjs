@@ -14,16 +14,12 @@
 // requestAnimationFrame can run before that), else, where Paint Timing is
 // missing, the task after the first frame.
 //
-// Also minifies the CSS trunk inlined (`rel="inline"` in index.html), so
-// the first screen needs no second request.
-//
 // A page that cannot paint yet (a background tab, an iframe scrolled out of
 // view, which browsers stop rendering) starts anyway: at once when hidden,
 // else after 3 s, so the outbox still syncs.
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { minifyCss } from './minify.mjs';
 
 export function deferStart(staging) {
   const indexPath = join(staging, 'index.html');
@@ -54,7 +50,5 @@ await init({ module_or_path: wasm });
     console.error('loader: a preload of the app is left in index.html');
     process.exit(1);
   }
-  // The CSS trunk inlined (`rel="inline"`), as written: minify it.
-  html = html.replace(/<style>([\s\S]*?)<\/style>/, (_, css) => `<style>${minifyCss(css)}</style>`);
   writeFileSync(indexPath, html);
 }

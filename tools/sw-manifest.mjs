@@ -16,7 +16,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { minifyJs } from './minify.mjs';
+import { minifyInlineCss, minifyJs } from './minify.mjs';
 import { precompress } from './precompress.mjs';
 import { writeBoot } from './boot.mjs';
 import { deferStart } from './loader.mjs';
@@ -44,6 +44,7 @@ const wanted = (path) =>
 // into the version) below.
 writeBoot(staging);
 deferStart(staging);
+minifyInlineCss(staging);
 
 // An older version of a questionnaire (same "id", lower "version") stays in
 // questionnaires/ for the receiver, which still accepts answers queued
